@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { VERSION } from '../version.js';
+import { discoverCommand } from './commands/discover.js';
+import { serversCommand } from './commands/servers.js';
+import { EXIT_USAGE, UsageError } from './runtime.js';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return n;
+}
+
+// Ending on a signal still runs the 'exit' handlers, which end every server process group we started.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => process.exit(130));
+
+const program = new Command('mcp-discovery')
+  .description('Find, probe and index every MCP server configured on this machine.')
+  .version(VERSION)
+  .option(
+    '--settings <file>',
+    'settings file (JSON or YAML); default ./mcp-discovery.{json,yaml} or ~/.config/mcp-discovery/',
+  )
+  .option('--data-dir <dir>', 'where results are kept (default under the XDG data home)')
+  .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
+  .exitOverride()
+  .showHelpAfterError();
+
+discoverCommand(program, positiveInt);
+serversCommand(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? 0 : EXIT_USAGE;
+  } else if (error instanceof UsageError) {
+    console.error(`mcp-discovery: ${error.message}`);
+    process.exitCode = EXIT_USAGE;
+  } else {
+    console.error(
+      `mcp-discovery: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+    );
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,34 @@
+import type { ServerReport } from '../discovery/index.js';
+import { serverLine } from './format.js';
+
+/**
+ * Live progress: a line per server as it finishes, and on a terminal a status line (`probing 3/12`) that is
+ * rewritten in place. With `--json` nothing is printed until the end.
+ */
+export function progressPrinter(out: NodeJS.WriteStream, enabled: boolean) {
+  const tty = enabled && out.isTTY;
+  let status = false;
+  const clear = () => {
+    if (status) out.write('\r\x1b[2K');
+    status = false;
+  };
+  return {
+    start(total: number) {
+      if (!enabled) return;
+      if (tty && total > 0) {
+        out.write(`probing 0/${total} servers…`);
+        status = true;
+      }
+    },
+    server(report: ServerReport, done: number, total: number) {
+      if (!enabled) return;
+      clear();
+      out.write(`${serverLine(report)}\n`);
+      if (tty && done < total) {
+        out.write(`probing ${done}/${total} servers…`);
+        status = true;
+      }
+    },
+    end: clear,
+  };
+}

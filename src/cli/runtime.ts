@@ -1,0 +1,48 @@
+import { loadSettings, type ResolvedSettings } from '../settings/index.js';
+import { createLogger, type Logger, startTelemetry, type Telemetry } from '../telemetry/index.js';
+import { VERSION } from '../version.js';
+
+/** Exit codes: 0 the command completed (even with failed servers), 1 it found a problem, 2 bad usage or settings. */
+export const EXIT_OK = 0;
+export const EXIT_PROBLEM = 1;
+export const EXIT_USAGE = 2;
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export interface GlobalOptions {
+  settings?: string;
+  dataDir?: string;
+  logLevel?: string;
+}
+
+export interface Runtime {
+  settings: ResolvedSettings;
+  logger: Logger;
+  telemetry: Telemetry;
+}
+
+/** Settings from file, environment and flags; a bad value is a usage error naming where it came from. */
+export function resolveSettings(
+  global: GlobalOptions,
+  flags: Record<string, unknown> = {},
+): ResolvedSettings {
+  const merged: Record<string, unknown> = { ...flags };
+  if (global.dataDir) merged.dataDir = global.dataDir;
+  if (global.logLevel) merged.logLevel = global.logLevel;
+  const result = loadSettings({ settingsFile: global.settings, flags: merged });
+  if (!result.ok) throw new UsageError(`invalid settings:\n  ${result.errors.join('\n  ')}`);
+  return result.settings;
+}
+
+export function startRuntime(global: GlobalOptions, flags?: Record<string, unknown>): Runtime {
+  const settings = resolveSettings(global, flags);
+  const logger = createLogger(settings.logLevel);
+  const telemetry = startTelemetry({ serviceVersion: VERSION, logger, exportIntervalMs: 60_000 });
+  return { settings, logger, telemetry };
+}
+
+export function writeJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}

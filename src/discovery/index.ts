@@ -1,0 +1,11 @@
+export { classifyFailure, type FailureFacts, type Verdict } from './classify.js';
+export { type ProbeOptions, probeServer } from './probe.js';
+export {
+  type DiscoveryRun,
+  DiscoveryRunSchema,
+  type Health,
+  HealthSchema,
+  type ServerReport,
+  ServerReportSchema,
+} from './report.js';
+export { type RunOptions, runDiscovery } from './run.js';

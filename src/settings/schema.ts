@@ -1,0 +1,44 @@
+import { z } from 'zod';
+
+export const LogLevelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+/** Every field has a default, so `SettingsSchema.parse({})` is a complete, working configuration. */
+export const SettingsSchema = z.strictObject({
+  profile: z.enum(['default', 'production']).default('default'),
+  /** Where the catalog, the last run and logs live; `--data-dir` isolates a run. Filled in by `load.ts`. */
+  dataDir: z.string().min(1).optional(),
+  logLevel: LogLevelSchema.default('warn'),
+  /** Target for the average response time of request operations, in milliseconds (KPI). */
+  responseTargetMs: z.number().int().positive().default(500),
+  discovery: z
+    .strictObject({
+      maxParallel: z.number().int().min(1).max(256).default(10),
+      /** Servers handed to the worker pool at a time; results are reported per batch. */
+      batchSize: z.number().int().min(1).default(50),
+      /** Budget for one server: spawn or connect, initialize and every list call. */
+      timeoutMs: z.number().int().min(100).default(10_000),
+      /** A server that answers but takes longer than this is `degraded`. */
+      slowMs: z.number().int().min(1).default(5_000),
+      /** Read the client configs of this machine (Claude, Cursor, VS Code, Windsurf). */
+      userConfigs: z.boolean().default(true),
+    })
+    .prefault({}),
+  cache: z
+    .strictObject({
+      maxEntries: z.number().int().min(1).default(500),
+      ttlSeconds: z.number().int().min(1).default(300),
+    })
+    .prefault({}),
+});
+export type Settings = z.infer<typeof SettingsSchema>;
+/** Settings after loading: the data directory is always known. */
+export type ResolvedSettings = Settings & { dataDir: string };
+
+/** The `production` profile of the operators' guide; applied under the file and the environment. */
+export const PROFILES: Record<Settings['profile'], Record<string, unknown>> = {
+  default: {},
+  production: {
+    discovery: { maxParallel: 20, timeoutMs: 15_000 },
+    cache: { maxEntries: 2000, ttlSeconds: 600 },
+  },
+};

@@ -1,0 +1,57 @@
+/**
+ * Names of spans, metrics and attributes: the one place they are spelled.
+ * The MCP keys come from the GenAI semantic conventions, still marked Development, so they live here as local
+ * constants rather than imports from @opentelemetry/semantic-conventions.
+ */
+
+// MCP semantic conventions (spans and mcp.client.operation.duration).
+export const ATTR_MCP_METHOD_NAME = 'mcp.method.name';
+export const ATTR_MCP_PROTOCOL_VERSION = 'mcp.protocol.version';
+export const ATTR_MCP_SESSION_ID = 'mcp.session.id';
+export const ATTR_MCP_RESOURCE_URI = 'mcp.resource.uri';
+export const ATTR_JSONRPC_REQUEST_ID = 'jsonrpc.request.id';
+export const ATTR_RPC_RESPONSE_STATUS_CODE = 'rpc.response.status_code';
+export const ATTR_GEN_AI_TOOL_NAME = 'gen_ai.tool.name';
+export const ATTR_GEN_AI_PROMPT_NAME = 'gen_ai.prompt.name';
+export const ATTR_GEN_AI_OPERATION_NAME = 'gen_ai.operation.name';
+export const ATTR_NETWORK_TRANSPORT = 'network.transport';
+export const ATTR_SERVER_ADDRESS = 'server.address';
+export const ATTR_SERVER_PORT = 'server.port';
+export const ATTR_ERROR_TYPE = 'error.type';
+export const METRIC_MCP_CLIENT_OPERATION_DURATION = 'mcp.client.operation.duration';
+
+// Our own spans.
+export const SPAN_DISCOVER = 'mcp_discovery.discover';
+export const SPAN_PROBE = 'mcp_discovery.probe';
+
+// Our own attributes.
+export const ATTR_SERVER = 'mcp_discovery.server';
+export const ATTR_TRANSPORT = 'mcp_discovery.transport';
+export const ATTR_HEALTH = 'mcp_discovery.health';
+export const ATTR_SERVER_COUNT = 'mcp_discovery.server.count';
+export const ATTR_TOOL_COUNT = 'mcp_discovery.tool.count';
+export const ATTR_RESOURCE_COUNT = 'mcp_discovery.resource.count';
+export const ATTR_TEMPLATE_COUNT = 'mcp_discovery.resource_template.count';
+export const ATTR_PROMPT_COUNT = 'mcp_discovery.prompt.count';
+
+// Metrics of the DESIGN contract. Counters never end in `total`; histograms end in their unit word.
+export const METRIC_OPERATION_SECONDS = 'mcp_discovery.operation.seconds';
+export const METRIC_CACHE_REQUESTS = 'mcp_discovery.cache.requests';
+export const METRIC_SERVER_PROBES = 'mcp_discovery.server.probes';
+export const METRIC_SERVERS = 'mcp_discovery.servers';
+export const METRIC_TOOLS = 'mcp_discovery.tools';
+
+/** Metric attribute keys (allow-list: nothing else is ever recorded on our metrics, which bounds series). */
+export const METRIC_ATTR = {
+  operation: 'operation',
+  kind: 'kind',
+  outcome: 'outcome',
+  cache: 'cache',
+  result: 'result',
+  server: 'server',
+  transport: 'transport',
+  health: 'health',
+} as const;
+
+export type OperationKind = 'request' | 'background';
+export type Outcome = 'success' | 'failure' | 'timeout';
