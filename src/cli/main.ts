@@ -13,6 +13,11 @@ function positiveInt(value: string): number {
 
 // Ending on a signal still runs the 'exit' handlers, which end every server process group we started.
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => process.exit(130));
+// `mcp-discovery servers | head` closes our stdout early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
 
 const program = new Command('mcp-discovery')
   .description('Find, probe and index every MCP server configured on this machine.')

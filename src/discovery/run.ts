@@ -18,8 +18,8 @@ export interface RunOptions {
   timeoutMs: number;
   slowMs: number;
   clientVersion: string;
-  /** Called once the servers to probe are known. */
-  onStart?: (total: number) => void;
+  /** Called once with the servers about to be probed. */
+  onStart?: (specs: readonly ServerSpec[]) => void;
   /** Called as each server finishes, in finishing order: the CLI's live progress. */
   onServer?: (report: ServerReport, done: number, total: number) => void;
 }
@@ -51,7 +51,7 @@ export async function runDiscovery(
     const startedAt = new Date();
     const t0 = performance.now();
     const limit = pLimit(options.concurrency);
-    options.onStart?.(specs.length);
+    options.onStart?.(specs);
     const reports: ServerReport[] = [];
     const closing: Promise<void>[] = [];
     for (let i = 0; i < specs.length; i += options.batchSize) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscoveryRunSchema } from '../../src/discovery/index.js';
-import { EVERYTHING, FIXTURE_SERVERS, leftoverProcesses, newMarker } from '../helpers/servers.js';
+import { EVERYTHING, FIXTURE_SERVERS, leftoverProcesses, newMarker, ROOT } from '../helpers/servers.js';
 import { runCli } from './cli.js';
 
 const marker = newMarker();
@@ -93,6 +93,32 @@ describe('mcp-discovery discover', () => {
     expect(run.servers[0]?.sources[0]).toMatchObject({ kind: 'cursor', scope: 'project' });
     const none = await runCli(['discover', '--json', '--no-user-configs'], env, { cwd: project });
     expect(DiscoveryRunSchema.parse(JSON.parse(none.stdout)).servers).toEqual([]);
+  });
+
+  it('the demo config discovers the three real servers from npm, memory writing into the data dir', async () => {
+    const dataDir = join(home, 'demo');
+    const r = await runCli(
+      [
+        '--data-dir',
+        dataDir,
+        'discover',
+        '--config',
+        'examples/demo.mcp.json',
+        '--no-user-configs',
+        '--json',
+      ],
+      env,
+      {
+        cwd: ROOT,
+      },
+    );
+    const run = DiscoveryRunSchema.parse(JSON.parse(r.stdout));
+    expect(run.servers.map((s) => [s.name, s.health])).toEqual([
+      ['everything', 'healthy'],
+      ['filesystem', 'healthy'],
+      ['memory', 'healthy'],
+    ]);
+    expect(run.problems).toEqual([]);
   });
 
   it('bad usage and bad settings exit 2 with a message naming the fix', async () => {
