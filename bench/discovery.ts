@@ -3,7 +3,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDiscovery } from '../src/discovery/index.js';
 import type { ServerSpec } from '../src/sources/spec.js';
-import { EVERYTHING, FILESYSTEM, MEMORY } from '../test/helpers/servers.js';
+import { EVERYTHING, FILESYSTEM, FIXTURE_SERVERS, MEMORY } from '../test/helpers/servers.js';
 import { type BenchResult, printTable } from './report.js';
 
 /** 20 real stdio servers from npm: the three reference servers, several instances each. */
@@ -31,6 +31,33 @@ function cpuMs(): number {
 
 const options = { batchSize: 50, timeoutMs: 30_000, slowMs: 30_000, clientVersion: 'bench' };
 
+const IDLE_START_MS = 2_000;
+
+/** The same run shape with servers that wait rather than compute: what the pool costs when CPU is not the limit. */
+async function ioBound(): Promise<{ singleMs: number; c10Ms: number; c20Ms: number }> {
+  const specs: ServerSpec[] = Array.from({ length: 20 }, (_, i) => ({
+    name: `idle-${i}`,
+    target: {
+      transport: 'stdio',
+      command: process.execPath,
+      args: [join(FIXTURE_SERVERS, 'slow-start.mjs')],
+      env: { SLOW_START_MS: String(IDLE_START_MS) },
+    },
+    sources: [{ kind: 'config', scope: 'explicit', file: 'bench' }],
+    needsInput: [],
+  }));
+  const timed = async (list: ServerSpec[], concurrency: number) => {
+    const t = performance.now();
+    await runDiscovery(list, [], { ...options, concurrency });
+    return Math.round(performance.now() - t);
+  };
+  return {
+    singleMs: await timed(specs.slice(0, 1), 1),
+    c10Ms: await timed(specs, 10),
+    c20Ms: await timed(specs, 20),
+  };
+}
+
 export async function benchDiscovery(): Promise<BenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'mcp-discovery-bench-'));
   try {
@@ -57,6 +84,7 @@ export async function benchDiscovery(): Promise<BenchResult> {
       sweep[concurrency] = Math.round(performance.now() - t);
     }
     const ratio = parallelMs / slowestSingle;
+    const io = await ioBound();
     const rows = [
       { metric: 'servers (healthy at concurrency 10)', value: `${healthy}/${specs.length}` },
       { metric: 'one at a time: wall time', value: `${Math.round(sequentialMs)} ms` },
@@ -71,6 +99,18 @@ export async function benchDiscovery(): Promise<BenchResult> {
       { metric: 'CPU floor at concurrency 10 (CPU time / cores)', value: `${Math.round(cpuFloorMs)} ms` },
       { metric: 'wall / CPU floor', value: (parallelMs / cpuFloorMs).toFixed(2) },
       { metric: 'cores', value: String(availableParallelism()) },
+      {
+        metric: `I/O-bound: 20 servers idle ${IDLE_START_MS} ms at start, single probe`,
+        value: `${io.singleMs} ms`,
+      },
+      {
+        metric: 'I/O-bound: concurrency 10 wall (two waves)',
+        value: `${io.c10Ms} ms (ratio ${(io.c10Ms / io.singleMs).toFixed(2)})`,
+      },
+      {
+        metric: 'I/O-bound: concurrency 20 wall (one wave)',
+        value: `${io.c20Ms} ms (ratio ${(io.c20Ms / io.singleMs).toFixed(2)})`,
+      },
     ];
     printTable('discovery: 20 real stdio servers', rows);
     return {
@@ -86,6 +126,7 @@ export async function benchDiscovery(): Promise<BenchResult> {
         cpuFloorMs: Math.round(cpuFloorMs),
         target: 1.5,
         cores: availableParallelism(),
+        ioBound: { idleStartMs: IDLE_START_MS, ...io },
       },
     };
   } finally {

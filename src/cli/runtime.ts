@@ -1,5 +1,5 @@
 import { loadSettings, type ResolvedSettings } from '../settings/index.js';
-import { createLogger, type Logger, startTelemetry, type Telemetry } from '../telemetry/index.js';
+import { log, startTelemetry, type Telemetry } from '../telemetry/index.js';
 import { VERSION } from '../version.js';
 
 /** Exit codes: 0 the command completed (even with failed servers), 1 it found a problem, 2 bad usage or settings. */
@@ -19,7 +19,6 @@ export interface GlobalOptions {
 
 export interface Runtime {
   settings: ResolvedSettings;
-  logger: Logger;
   telemetry: Telemetry;
 }
 
@@ -38,9 +37,9 @@ export function resolveSettings(
 
 export function startRuntime(global: GlobalOptions, flags?: Record<string, unknown>): Runtime {
   const settings = resolveSettings(global, flags);
-  const logger = createLogger(settings.logLevel);
-  const telemetry = startTelemetry({ serviceVersion: VERSION, logger, exportIntervalMs: 60_000 });
-  return { settings, logger, telemetry };
+  log.level = settings.logLevel;
+  const telemetry = startTelemetry({ serviceVersion: VERSION, exportIntervalMs: 60_000 });
+  return { settings, telemetry };
 }
 
 export function writeJson(value: unknown): void {

@@ -12,6 +12,7 @@ import {
   ATTR_TOOL_COUNT,
   ATTR_TRANSPORT,
   instruments,
+  log,
   METRIC_ATTR,
   type Outcome,
   SPAN_PROBE,
@@ -20,6 +21,7 @@ import {
 import { classifyFailure } from './classify.js';
 import { type Connection, connections, shouldFallBack } from './connect.js';
 import { listAll } from './paginate.js';
+import { redact, secretsOf } from './redact.js';
 import type { Health, ServerReport } from './report.js';
 
 export interface ProbeOptions {
@@ -165,12 +167,13 @@ async function attempt(
       stderrTail: connection.stdio?.stderr,
       firstBadLine: connection.stdio?.firstBadLine,
     });
+    const secrets = secretsOf(spec.target);
     const report: ServerReport = {
       ...base,
       transport: connection.kind,
       health: verdict.health,
-      reason: verdict.reason,
-      stderrTail: connection.stdio?.stderr || undefined,
+      reason: redact(verdict.reason, secrets),
+      stderrTail: redact(connection.stdio?.stderr ?? '', secrets) || undefined,
       timings: timings(connection, performance.now() - t0),
       counts: noCounts(),
       ...empty(),
@@ -221,6 +224,8 @@ export async function probe(spec: ServerSpec, options: ProbeOptions): Promise<Pr
       }
       if ('fallBack' in tried) throw new Error('unreachable: the last connection never asks for a fallback');
       record(span, tried.report, tried.outcome);
+      const { name, transport, health, reason, timings: t } = tried.report;
+      log.info({ server: name, transport, health, reason, ms: t.totalMs }, 'probe finished');
       return { report: tried.report, closed: Promise.all(closing).then(() => undefined) };
     },
   );

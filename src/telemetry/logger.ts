@@ -24,3 +24,6 @@ export function createLogger(level: string, destination: NodeJS.WritableStream |
     typeof destination === 'number' ? pino.destination({ fd: destination, sync: true }) : destination,
   );
 }
+
+/** The process's logger, like OTel's diag: the library logs here, the face sets the level from settings. */
+export const log: Logger = createLogger('warn');

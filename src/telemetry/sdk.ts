@@ -5,7 +5,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
-import type { Logger } from './logger.js';
+import { log } from './logger.js';
 
 export interface Telemetry {
   /** Flushes and stops exporting; never waits longer than `timeoutMs` (an absent collector must not hold the CLI). */
@@ -14,7 +14,6 @@ export interface Telemetry {
 
 export interface TelemetryOptions {
   serviceVersion: string;
-  logger: Logger;
   env?: Record<string, string | undefined>;
   /** How often metrics are pushed; a long-running server keeps the default, the CLI flushes at exit. */
   exportIntervalMs?: number;
@@ -31,7 +30,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
   const env = options.env ?? process.env;
   if (/^true$/i.test(env.OTEL_SDK_DISABLED ?? '')) return disabled;
   const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318';
-  options.logger.debug({ endpoint }, 'telemetry: exporting OTLP over HTTP');
+  log.debug({ endpoint }, 'telemetry: exporting OTLP over HTTP');
 
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({
@@ -51,7 +50,7 @@ export function startTelemetry(options: TelemetryOptions): Telemetry {
     sdk.start();
     new HostMetrics({ name: 'mcp-discovery-host' }).start();
   } catch (error) {
-    options.logger.debug({ err: error }, 'telemetry: could not start, continuing without it');
+    log.debug({ err: error }, 'telemetry: could not start, continuing without it');
     return disabled;
   }
   return {

@@ -124,6 +124,15 @@ describe('misbehaving servers', () => {
     expect(r.reason).toMatch(/^exited with code 3 during initialize: .*fatal: cannot open database/);
   });
 
+  it('a server that echoes its env values to stderr: the report shows them redacted', async () => {
+    const r = await probeServer(
+      fixture('crash-at-start.mjs', marker, { API_TOKEN: 'tok-123456789' }),
+      options,
+    );
+    expect(r.reason).toContain('connecting with token [redacted]');
+    expect(JSON.stringify(r)).not.toContain('tok-123456789');
+  });
+
   it('a command that does not exist', async () => {
     const r = await probeServer(
       spec('ghost', { transport: 'stdio', command: 'mcp-discovery-no-such-command' }),
