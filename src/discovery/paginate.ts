@@ -28,21 +28,29 @@ async function page(client: Client, method: ListMethod, cursor: string | undefin
   }
 }
 
+export interface Listed {
+  items: unknown[];
+  /** Why the list may be incomplete: the server repeated a cursor or never stopped paginating. */
+  truncated?: string;
+}
+
 /** Every item of a list method, following `nextCursor` until the server stops giving one. */
 export async function listAll(
   client: Client,
   method: ListMethod,
   options: () => RequestOptions,
-): Promise<unknown[]> {
+): Promise<Listed> {
   const items: unknown[] = [];
   const seen = new Set<string>();
   let cursor: string | undefined;
   for (let n = 0; n < MAX_PAGES; n++) {
     const result = await page(client, method, cursor, options());
     items.push(...result.items);
-    if (!result.next || seen.has(result.next)) return items;
+    if (!result.next) return { items };
+    if (seen.has(result.next))
+      return { items, truncated: `${method} repeated a cursor after ${n + 1} pages` };
     seen.add(result.next);
     cursor = result.next;
   }
-  return items;
+  return { items, truncated: `${method} still paginating after ${MAX_PAGES} pages` };
 }

@@ -1,5 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { type Span, SpanStatusCode } from '@opentelemetry/api';
 import type { ServerSpec } from '../sources/spec.js';
 import {
@@ -20,7 +21,7 @@ import {
 } from '../telemetry/index.js';
 import { classifyFailure } from './classify.js';
 import { type Connection, connections, shouldFallBack } from './connect.js';
-import { listAll } from './paginate.js';
+import { type ListMethod, listAll } from './paginate.js';
 import { redact, secretsOf } from './redact.js';
 import type { Health, ServerReport } from './report.js';
 
@@ -44,16 +45,20 @@ function describeTarget(
     : { url: t.url, envKeys: [], headerKeys: Object.keys(t.headers).sort() };
 }
 
+/** The server's whole budget, on the monotonic clock so a wall-clock jump neither ends nor extends it. */
 class Deadline {
-  readonly until: number;
-  constructor(readonly ms: number) {
-    this.until = Date.now() + ms;
+  private readonly until: number;
+  constructor(ms: number) {
+    this.until = performance.now() + ms;
+  }
+  get remaining(): number {
+    return Math.max(0, this.until - performance.now());
   }
   get expired(): boolean {
-    return Date.now() >= this.until;
+    return this.remaining === 0;
   }
   options(): RequestOptions {
-    return { timeout: Math.max(1, this.until - Date.now()) };
+    return { timeout: Math.max(1, this.remaining) };
   }
 }
 
@@ -71,9 +76,7 @@ async function run(attempt: Attempt, deadline: Deadline): Promise<void> {
   attempt.phase = 'connect';
   await client.connect(attempt.connection.transport, deadline.options());
   const caps = client.getServerCapabilities() ?? {};
-  const lists: Array<
-    [keyof Listings, boolean, 'tools/list' | 'resources/list' | 'resources/templates/list' | 'prompts/list']
-  > = [
+  const lists: Array<[keyof Listings, boolean, ListMethod]> = [
     ['tools', !!caps.tools, 'tools/list'],
     ['resources', !!caps.resources, 'resources/list'],
     ['resourceTemplates', !!caps.resources, 'resources/templates/list'],
@@ -83,10 +86,19 @@ async function run(attempt: Attempt, deadline: Deadline): Promise<void> {
     if (!advertised) continue;
     attempt.phase = method;
     try {
-      (attempt.listings[key] as unknown[]) = await listAll(client, method, () => deadline.options());
+      const listed = await listAll(client, method, () => deadline.options());
+      (attempt.listings[key] as unknown[]) = listed.items;
+      if (listed.truncated) attempt.partial.push(listed.truncated);
     } catch (error) {
       // A closed connection or an exhausted budget ends the probe; a server refusing one list only degrades it.
       if (deadline.expired || attempt.connection.stdio?.exitCode != null || !client.transport) throw error;
+      // Templates came with the 2024-11-05 resources revision; older servers rightly say "method not found".
+      if (
+        method === 'resources/templates/list' &&
+        error instanceof McpError &&
+        error.code === ErrorCode.MethodNotFound
+      )
+        continue;
       attempt.partial.push(`${method} failed: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
@@ -131,7 +143,7 @@ async function attempt(
   const state: Attempt = { connection, client, phase: 'connect', listings: empty(), partial: [] };
   let timer: NodeJS.Timeout | undefined;
   const expiry = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('probe deadline')), Math.max(1, deadline.until - Date.now()));
+    timer = setTimeout(() => reject(new Error('probe deadline')), Math.max(1, deadline.remaining));
   });
   try {
     await Promise.race([run(state, deadline), expiry]);

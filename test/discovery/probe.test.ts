@@ -118,6 +118,31 @@ describe('misbehaving servers', () => {
     expect(new Set(r.tools.map((t) => t.name)).size).toBe(25);
   });
 
+  it('a list that fails degrades the server and says which; the other lists still count', async () => {
+    const r = await probeServer(
+      fixture('paginated.mjs', marker, { PAGINATED_FAIL: 'prompts/list:-32603' }),
+      options,
+    );
+    expect(r.health).toBe('degraded');
+    expect(r.reason).toBe('prompts/list failed: MCP error -32603: prompts/list is broken here');
+    expect(r.counts).toEqual({ tools: 25, resources: 12, resourceTemplates: 3, prompts: 0 });
+  });
+
+  it('resources without templates/list (older servers) is healthy', async () => {
+    const r = await probeServer(
+      fixture('paginated.mjs', marker, { PAGINATED_FAIL: 'resources/templates/list:-32601' }),
+      options,
+    );
+    expect(r.health).toBe('healthy');
+    expect(r.counts.resourceTemplates).toBe(0);
+  });
+
+  it('pagination that never ends is cut short and reported', async () => {
+    const r = await probeServer(fixture('paginated.mjs', marker, { PAGINATED_LOOP: '1' }), options);
+    expect(r.health).toBe('degraded');
+    expect(r.reason).toBe('tools/list repeated a cursor after 2 pages');
+  });
+
   it('a server that crashes at start: failed, exit code and stderr tail', async () => {
     const r = await probeServer(fixture('crash-at-start.mjs', marker), options);
     expect(r.health).toBe('failed');
