@@ -1,9 +1,15 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscoveryRunSchema } from '../../src/discovery/index.js';
-import { EVERYTHING, FIXTURE_SERVERS, leftoverProcesses, newMarker, ROOT } from '../helpers/servers.js';
+import {
+  EVERYTHING,
+  FIXTURE_SERVERS,
+  leftoverProcesses,
+  newMarker,
+  ROOT,
+  tempHomeWithConfig,
+} from '../helpers/servers.js';
 import { runCli } from './cli.js';
 
 const marker = newMarker();
@@ -12,18 +18,11 @@ let config: string;
 let env: Record<string, string>;
 
 beforeAll(() => {
-  home = mkdtempSync(join(tmpdir(), 'mcp-discovery-cli-'));
-  config = join(home, 'servers.json');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      mcpServers: {
-        everything: { command: process.execPath, args: [EVERYTHING, 'stdio', marker] },
-        crashy: { command: process.execPath, args: [join(FIXTURE_SERVERS, 'crash-at-start.mjs'), marker] },
-        socket: { type: 'websocket', url: 'ws://127.0.0.1:1' },
-      },
-    }),
-  );
+  ({ home, config } = tempHomeWithConfig('mcp-discovery-cli-', {
+    everything: { command: process.execPath, args: [EVERYTHING, 'stdio', marker] },
+    crashy: { command: process.execPath, args: [join(FIXTURE_SERVERS, 'crash-at-start.mjs'), marker] },
+    socket: { type: 'websocket', url: 'ws://127.0.0.1:1' },
+  }));
   env = { HOME: home, XDG_DATA_HOME: join(home, 'data'), XDG_CONFIG_HOME: join(home, 'config') };
 });
 afterAll(() => rmSync(home, { recursive: true, force: true }));

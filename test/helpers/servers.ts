@@ -1,6 +1,8 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { ServerSpec, Target } from '../../src/sources/spec.js';
 
@@ -39,6 +41,17 @@ export const fixture = (script: string, marker: string, env: Record<string, stri
     args: [join(FIXTURE_SERVERS, script), marker],
     env,
   });
+
+/** A temporary home with an MCP config file in it (`{"mcpServers": ...}`), for tests that run the CLI. */
+export function tempHomeWithConfig(
+  prefix: string,
+  servers: Record<string, unknown>,
+): { home: string; config: string } {
+  const home = mkdtempSync(join(tmpdir(), prefix));
+  const config = join(home, 'servers.json');
+  writeFileSync(config, JSON.stringify({ mcpServers: servers }));
+  return { home, config };
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((res, rej) => {

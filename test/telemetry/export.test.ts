@@ -1,10 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/cli.js';
-import { FIXTURE_SERVERS, freePort, newMarker } from '../helpers/servers.js';
+import { FIXTURE_SERVERS, freePort, newMarker, tempHomeWithConfig } from '../helpers/servers.js';
 
 type Received = { path: string; body: unknown };
 
@@ -28,21 +27,14 @@ let config: string;
 const marker = newMarker();
 
 beforeAll(() => {
-  home = mkdtempSync(join(tmpdir(), 'mcp-discovery-otlp-'));
-  config = join(home, 'servers.json');
-  writeFileSync(
-    config,
-    JSON.stringify({
-      mcpServers: {
-        paginated: { command: process.execPath, args: [join(FIXTURE_SERVERS, 'paginated.mjs'), marker] },
-        crashy: {
-          command: process.execPath,
-          args: [join(FIXTURE_SERVERS, 'crash-at-start.mjs'), marker],
-          env: { API_TOKEN: 'sup3r-s3cret' },
-        },
-      },
-    }),
-  );
+  ({ home, config } = tempHomeWithConfig('mcp-discovery-otlp-', {
+    paginated: { command: process.execPath, args: [join(FIXTURE_SERVERS, 'paginated.mjs'), marker] },
+    crashy: {
+      command: process.execPath,
+      args: [join(FIXTURE_SERVERS, 'crash-at-start.mjs'), marker],
+      env: { API_TOKEN: 'sup3r-s3cret' },
+    },
+  }));
 });
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
