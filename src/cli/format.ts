@@ -1,5 +1,7 @@
 import type { DiscoveryRun, ServerReport } from '../discovery/index.js';
 import { formatProblem } from '../sources/index.js';
+import { entryId } from '../store/catalog.js';
+import type { RunChanges } from '../store/index.js';
 
 const MARK: Record<ServerReport['health'], string> = {
   healthy: '✔',
@@ -43,4 +45,23 @@ export function summaryText(run: DiscoveryRun): string {
 
 export function problemLines(run: Pick<DiscoveryRun, 'problems'>): string[] {
   return run.problems.map((p) => `${p.level}: ${formatProblem(p)}`);
+}
+
+/** Shown change lines at most; the count line always gives the totals. */
+const MAX_CHANGE_LINES = 20;
+
+export function changeLines(changes: RunChanges): string[] {
+  const { added, removed, changed } = changes;
+  if (added.length + removed.length + changed.length === 0) return ['no changes to the catalog'];
+  const marked = [
+    ...added.map((c) => `  + ${entryId(c)}`),
+    ...removed.map((c) => `  - ${entryId(c)}`),
+    ...changed.map((c) => `  ~ ${entryId(c)}`),
+  ];
+  const more = marked.length - MAX_CHANGE_LINES;
+  return [
+    `changes: ${added.length} added, ${removed.length} removed, ${changed.length} changed`,
+    ...marked.slice(0, MAX_CHANGE_LINES),
+    ...(more > 0 ? [`  … and ${more} more`] : []),
+  ];
 }

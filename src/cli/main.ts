@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { StoreError } from '../store/index.js';
 import { VERSION } from '../version.js';
+import { cacheCommand } from './commands/cache.js';
 import { discoverCommand } from './commands/discover.js';
+import { indexCommand } from './commands/index-import.js';
+import { searchCommand } from './commands/search.js';
 import { serversCommand } from './commands/servers.js';
-import { EXIT_USAGE, UsageError } from './runtime.js';
+import { EXIT_PROBLEM, EXIT_USAGE, UsageError } from './runtime.js';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -33,6 +37,9 @@ const program = new Command('mcp-discovery')
 
 discoverCommand(program, positiveInt);
 serversCommand(program);
+searchCommand(program, positiveInt);
+indexCommand(program);
+cacheCommand(program);
 
 try {
   await program.parseAsync(process.argv);
@@ -42,6 +49,9 @@ try {
   } else if (error instanceof UsageError) {
     console.error(`mcp-discovery: ${error.message}`);
     process.exitCode = EXIT_USAGE;
+  } else if (error instanceof StoreError) {
+    console.error(`mcp-discovery: ${error.message}`);
+    process.exitCode = EXIT_PROBLEM;
   } else {
     console.error(
       `mcp-discovery: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,

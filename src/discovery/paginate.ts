@@ -1,7 +1,6 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { RequestOptions } from '@modelcontextprotocol/sdk/shared/protocol.js';
-
-export type ListMethod = 'tools/list' | 'resources/list' | 'resources/templates/list' | 'prompts/list';
+import type { ListMethod } from './report.js';
 
 /** A server that hands out cursors forever would otherwise keep a probe busy until its timeout. */
 const MAX_PAGES = 1_000;

@@ -21,9 +21,9 @@ import {
 } from '../telemetry/index.js';
 import { classifyFailure } from './classify.js';
 import { type Connection, connections, shouldFallBack } from './connect.js';
-import { type ListMethod, listAll } from './paginate.js';
+import { listAll } from './paginate.js';
 import { redact, secretsOf } from './redact.js';
-import type { Health, ServerReport } from './report.js';
+import type { Health, ListMethod, ServerReport } from './report.js';
 
 export interface ProbeOptions {
   timeoutMs: number;
@@ -67,7 +67,8 @@ interface Attempt {
   client: Client;
   phase: string;
   listings: Listings;
-  partial: string[];
+  /** Lists that failed or were cut short, with what went wrong. */
+  partial: Array<{ method: ListMethod; note: string }>;
 }
 
 /** Initialize, then list only what the capabilities advertise, following every cursor. */
@@ -88,7 +89,7 @@ async function run(attempt: Attempt, deadline: Deadline): Promise<void> {
     try {
       const listed = await listAll(client, method, () => deadline.options());
       (attempt.listings[key] as unknown[]) = listed.items;
-      if (listed.truncated) attempt.partial.push(listed.truncated);
+      if (listed.truncated) attempt.partial.push({ method, note: listed.truncated });
     } catch (error) {
       // A closed connection or an exhausted budget ends the probe; a server refusing one list only degrades it.
       if (deadline.expired || attempt.connection.stdio?.exitCode != null || !client.transport) throw error;
@@ -99,7 +100,10 @@ async function run(attempt: Attempt, deadline: Deadline): Promise<void> {
         error.code === ErrorCode.MethodNotFound
       )
         continue;
-      attempt.partial.push(`${method} failed: ${error instanceof Error ? error.message : String(error)}`);
+      attempt.partial.push({
+        method,
+        note: `${method} failed: ${error instanceof Error ? error.message : String(error)}`,
+      });
     }
   }
 }
@@ -150,12 +154,15 @@ async function attempt(
     const totalMs = performance.now() - t0;
     const slow = totalMs > options.slowMs;
     const reasons = [
-      ...state.partial,
+      ...state.partial.map((p) => p.note),
       ...(slow ? [`slow: ${Math.round(totalMs)} ms > ${options.slowMs} ms`] : []),
     ];
     const health: Health = reasons.length > 0 ? 'degraded' : 'healthy';
     return {
-      report: success(base, connection, client, state.listings, health, reasons.join('; '), totalMs),
+      report: {
+        ...success(base, connection, client, state.listings, health, reasons.join('; '), totalMs),
+        incomplete: state.partial.map((p) => p.method),
+      },
       outcome: 'success',
     };
   } catch (error) {
@@ -185,6 +192,7 @@ async function attempt(
       transport: connection.kind,
       health: verdict.health,
       reason: redact(verdict.reason, secrets),
+      incomplete: [],
       stderrTail: redact(connection.stdio?.stderr ?? '', secrets) || undefined,
       timings: timings(connection, performance.now() - t0),
       counts: noCounts(),
@@ -214,6 +222,7 @@ export async function probe(spec: ServerSpec, options: ProbeOptions): Promise<Pr
       transport: spec.target.transport,
       health: 'needs-input',
       reason: `needs input: ${spec.needsInput.join(', ')}`,
+      incomplete: [],
       timings: { totalMs: 0 },
       counts: noCounts(),
       ...empty(),
@@ -265,6 +274,7 @@ function success(
     transport: connection.kind,
     health,
     ...(reason && { reason }),
+    incomplete: [],
     ...(info && { serverInfo: info }),
     protocolVersion: connection.transport.protocolVersion,
     capabilities: client.getServerCapabilities() as Record<string, unknown> | undefined,

@@ -18,6 +18,14 @@ const ToolSchema = z.looseObject({
 const ResourceSchema = z.looseObject({ uri: z.string(), name: z.string() });
 const ResourceTemplateSchema = z.looseObject({ uriTemplate: z.string(), name: z.string() });
 
+export const ListMethodSchema = z.enum([
+  'tools/list',
+  'resources/list',
+  'resources/templates/list',
+  'prompts/list',
+]);
+export type ListMethod = z.infer<typeof ListMethodSchema>;
+
 export const TimingsSchema = z.object({
   /** Spawning the process (stdio) or opening the connection (HTTP, SSE). */
   connectMs: z.number().optional(),
@@ -42,6 +50,8 @@ export const ServerReportSchema = z.object({
   headerKeys: z.array(z.string()),
   health: HealthSchema,
   reason: z.string().optional(),
+  /** Lists that failed or were cut short on a server that answered: what they hold is partial. */
+  incomplete: z.array(ListMethodSchema).default([]),
   stderrTail: z.string().optional(),
   serverInfo: z.looseObject({ name: z.string(), version: z.string() }).optional(),
   protocolVersion: z.string().optional(),

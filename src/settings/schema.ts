@@ -23,6 +23,16 @@ export const SettingsSchema = z.strictObject({
       userConfigs: z.boolean().default(true),
     })
     .prefault({}),
+  search: z
+    .strictObject({
+      /** Results returned when the caller gives no limit. */
+      defaultLimit: z.number().int().min(1).max(1000).default(10),
+      /** Weight of learned usage in ranking; 0 ignores it. Tools never used are never punished. */
+      priorWeight: z.number().min(0).max(1).default(0),
+      /** Put the raw query text on search spans. Off by default: queries can carry private details. */
+      recordQuery: z.boolean().default(false),
+    })
+    .prefault({}),
   cache: z
     .strictObject({
       maxEntries: z.number().int().min(1).default(500),

@@ -1,5 +1,6 @@
 import { type Counter, type Gauge, type Histogram, type MeterProvider, metrics } from '@opentelemetry/api';
 import {
+  METRIC_CACHE_ENTRIES,
   METRIC_CACHE_REQUESTS,
   METRIC_MCP_CLIENT_OPERATION_DURATION,
   METRIC_OPERATION_SECONDS,
@@ -19,6 +20,7 @@ export interface Instruments {
   serverProbes: Counter;
   servers: Gauge;
   tools: Gauge;
+  cacheEntries: Gauge;
   mcpClientOperationDuration: Histogram;
 }
 
@@ -41,6 +43,10 @@ function create(provider: MeterProvider): Instruments {
       unit: '{server}',
     }),
     tools: meter.createGauge(METRIC_TOOLS, { description: 'Tools listed by each server', unit: '{tool}' }),
+    cacheEntries: meter.createGauge(METRIC_CACHE_ENTRIES, {
+      description: 'Entries held by each cache',
+      unit: '{entry}',
+    }),
     mcpClientOperationDuration: meter.createHistogram(METRIC_MCP_CLIENT_OPERATION_DURATION, {
       description: 'Duration of MCP requests sent to servers (MCP semantic conventions)',
       ...seconds,

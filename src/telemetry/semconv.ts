@@ -23,6 +23,7 @@ export const METRIC_MCP_CLIENT_OPERATION_DURATION = 'mcp.client.operation.durati
 // Our own spans.
 export const SPAN_DISCOVER = 'mcp_discovery.discover';
 export const SPAN_PROBE = 'mcp_discovery.probe';
+export const SPAN_SEARCH = 'mcp_discovery.search';
 
 // Our own attributes.
 export const ATTR_SERVER = 'mcp_discovery.server';
@@ -33,6 +34,11 @@ export const ATTR_TOOL_COUNT = 'mcp_discovery.tool.count';
 export const ATTR_RESOURCE_COUNT = 'mcp_discovery.resource.count';
 export const ATTR_TEMPLATE_COUNT = 'mcp_discovery.resource_template.count';
 export const ATTR_PROMPT_COUNT = 'mcp_discovery.prompt.count';
+export const ATTR_QUERY_LENGTH = 'mcp_discovery.search.query.length';
+export const ATTR_QUERY_TEXT = 'mcp_discovery.search.query.text';
+export const ATTR_RESULT_COUNT = 'mcp_discovery.search.result.count';
+export const ATTR_TOP_SCORE = 'mcp_discovery.search.top_score';
+export const ATTR_CACHE_HIT = 'mcp_discovery.cache.hit';
 
 // Metrics of the DESIGN contract. Counters never end in `total`; histograms end in their unit word.
 export const METRIC_OPERATION_SECONDS = 'mcp_discovery.operation.seconds';
@@ -40,6 +46,7 @@ export const METRIC_CACHE_REQUESTS = 'mcp_discovery.cache.requests';
 export const METRIC_SERVER_PROBES = 'mcp_discovery.server.probes';
 export const METRIC_SERVERS = 'mcp_discovery.servers';
 export const METRIC_TOOLS = 'mcp_discovery.tools';
+export const METRIC_CACHE_ENTRIES = 'mcp_discovery.cache.entries';
 
 /** Metric attribute keys (allow-list: nothing else is ever recorded on our metrics, which bounds series). */
 export const METRIC_ATTR = {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { discover } from '../../discover.js';
-import { problemLines, summaryText } from '../format.js';
+import { changeLines, problemLines, summaryText } from '../format.js';
 import { progressPrinter } from '../progress.js';
 import { type GlobalOptions, startRuntime, writeJson } from '../runtime.js';
 
@@ -37,15 +37,15 @@ export function discoverCommand(program: Command, wholeNumber: (v: string) => nu
       const rt = startRuntime(cmd.optsWithGlobals<GlobalOptions>(), { discovery });
       const progress = progressPrinter(process.stdout, !flags.json);
       try {
-        const { run, savedTo } = await discover({
+        const { run, changes, savedTo } = await discover({
           settings: rt.settings,
           configFiles: flags.config,
           onStart: progress.start,
           onServer: progress.server,
         });
         progress.end();
-        if (flags.json) return writeJson(run);
-        const out = [summaryText(run), ...problemLines(run), `saved to ${savedTo}`];
+        if (flags.json) return writeJson({ ...run, changes });
+        const out = [summaryText(run), ...changeLines(changes), ...problemLines(run), `saved to ${savedTo}`];
         if (run.servers.length === 0)
           out.unshift('no MCP servers configured here; try --config examples/demo.mcp.json');
         process.stdout.write(`${out.join('\n')}\n`);

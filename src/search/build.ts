@@ -1,0 +1,154 @@
+import {
+  type Catalog,
+  type CatalogEntry,
+  type CatalogServer,
+  EntryKindSchema,
+  entryId,
+} from '../store/catalog.js';
+import { type Category, CategorySchema, categorize } from './category.js';
+import { entryTerms, FIELDS, fieldB } from './fields.js';
+import { type Glossary, translatedTerms } from './glossary.js';
+import { buildNameMatcher, type NameMatcher } from './names.js';
+import { buildPostings, type FieldSpec, type Postings } from './postings.js';
+import type { RelatedTerms } from './related.js';
+import { tokenize } from './tokenize.js';
+import type { RankWeights, SearchOptions } from './types.js';
+
+/** The defaults. Field boosts are the usual "name beats description beats schema" order, not fitted values. */
+export const DEFAULT_WEIGHTS: RankWeights = {
+  k1: 1.2,
+  fields: {
+    name: 3,
+    server: 1.5,
+    title: 2,
+    description: 1,
+    params: 0.7,
+    param_docs: 0.4,
+    annotations: 0.5,
+    uri: 1,
+    translated: 0.7,
+  },
+  server: 0.5,
+  action: 1,
+  lexicon: 0.5,
+  related: 0.5,
+  implied: 0.3,
+  translation: 0.7,
+  coverage: 0.5,
+  serverRepeat: 1,
+  coord: 0,
+};
+
+/** A server's own words (name, title, description) against the text of all its tools. */
+const SERVER_FIELDS: FieldSpec[] = [
+  { weight: 3, b: 0.5 },
+  { weight: 1, b: 0.75 },
+  { weight: 1, b: 0.75 },
+  { weight: 0.5, b: 0.75 },
+];
+
+/** Everything search needs, precomputed once per catalog version. */
+export interface IndexData {
+  entries: CatalogEntry[];
+  ids: string[];
+  categories: Category[];
+  categoryCodes: Uint8Array;
+  kindCodes: Uint8Array;
+  serverOf: Uint32Array;
+  servers: CatalogServer[];
+  serverNames: string[];
+  serverIds: Map<string, number>;
+  serverEntries: Uint32Array[];
+  entryPostings: Postings;
+  serverPostings: Postings;
+  names: NameMatcher;
+  weights: RankWeights;
+  related: RelatedTerms | undefined;
+  glossary: Glossary | undefined;
+  priors: ((id: string) => number | undefined) | undefined;
+  priorWeight: number;
+  /** Scratch reused by every search (search is synchronous): no per-query allocation sized by the catalog. */
+  scratch: {
+    entryScores: Float64Array;
+    touched: Uint32Array;
+    serverScores: Float64Array;
+    candidateOf: Int32Array;
+  };
+}
+
+export function resolveWeights(partial: Partial<RankWeights> | undefined): RankWeights {
+  return { ...DEFAULT_WEIGHTS, ...partial, fields: { ...DEFAULT_WEIGHTS.fields, ...partial?.fields } };
+}
+
+export function buildIndexData(catalog: Catalog, options: SearchOptions = {}): IndexData {
+  const weights = resolveWeights(options.weights);
+  const serverIds = new Map<string, number>();
+  const servers: CatalogServer[] = [];
+  const serverOfName = (name: string, server?: CatalogServer): number => {
+    let id = serverIds.get(name);
+    if (id === undefined) {
+      id = servers.length;
+      serverIds.set(name, id);
+      servers.push(server ?? { name, origin: 'probed' });
+    }
+    return id;
+  };
+  for (const s of catalog.servers) serverOfName(s.name, s);
+
+  const entries = catalog.entries;
+  const serverOf = new Uint32Array(entries.length);
+  const entryDocs: string[][][] = [];
+  const categories: Category[] = [];
+  const toolText: string[][] = [];
+  entries.forEach((entry, i) => {
+    const sid = serverOfName(entry.server);
+    serverOf[i] = sid;
+    const server = servers[sid];
+    entryDocs.push(entryTerms(entry, server, options.glossary));
+    categories.push(categorize(entry, server));
+    (toolText[sid] ??= []).push(entry.name, entry.title ?? '', entry.description);
+  });
+
+  const serverDocs = servers.map((s, sid) => {
+    const text = toolText[sid] ?? [];
+    const names = text.filter((_, j) => j % 3 === 0).join(' ');
+    const docs = text.filter((_, j) => j % 3 !== 0).join(' ');
+    const about = `${s.title ?? ''} ${s.description ?? ''}`;
+    return [
+      tokenize(`${s.name} ${s.title ?? ''}`),
+      [...tokenize(s.description ?? ''), ...translatedTerms(about, options.glossary)],
+      tokenize(names),
+      [...tokenize(docs), ...translatedTerms(docs, options.glossary)],
+    ];
+  });
+  const serverEntries = servers.map(() => [] as number[]);
+  serverOf.forEach((sid, i) => serverEntries[sid]?.push(i));
+
+  const fieldSpecs = FIELDS.map((f) => ({ weight: weights.fields[f] ?? 0, b: fieldB(f) }));
+  return {
+    entries,
+    ids: entries.map(entryId),
+    categories,
+    categoryCodes: Uint8Array.from(categories, (c) => CategorySchema.options.indexOf(c)),
+    kindCodes: Uint8Array.from(entries, (e) => EntryKindSchema.options.indexOf(e.kind)),
+    serverOf,
+    servers,
+    serverNames: servers.map((s) => s.name),
+    serverIds,
+    serverEntries: serverEntries.map((list) => Uint32Array.from(list)),
+    entryPostings: buildPostings(entryDocs, fieldSpecs, weights.k1),
+    serverPostings: buildPostings(serverDocs, SERVER_FIELDS, weights.k1),
+    names: buildNameMatcher(entries.map((e) => e.name)),
+    weights,
+    related: options.related,
+    glossary: options.glossary,
+    priors: options.priors,
+    priorWeight: options.priorWeight ?? 0,
+    scratch: {
+      entryScores: new Float64Array(entries.length),
+      touched: new Uint32Array(entries.length),
+      serverScores: new Float64Array(servers.length),
+      candidateOf: new Int32Array(entries.length).fill(-1),
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import type { IndexData } from './build.js';
+import { entryTerms, FIELDS, fieldB } from './fields.js';
+import type { ParsedQuery } from './query.js';
+import type { RankedHit } from './rank.js';
+import type { SearchHit } from './types.js';
+
+/** Fields in the order a reason names them: the first field a term occurs in is where it "matches". */
+const REASON_ORDER = [0, 2, 3, 4, 5, 6, 7, 1];
+const MAX_REASON_TERMS = 4;
+
+function quoteList(words: string[]): string {
+  return words.map((w) => `'${w}'`).join(', ');
+}
+
+/** "matches 'weather', 'city' in name; related 'forecast'; server weather fits the task" */
+function reason(data: IndexData, parsed: ParsedQuery, hit: RankedHit): string {
+  const c = hit.candidate;
+  const parts: string[] = [];
+  if (c.exactTier === 2) parts.push('its name is written in the query');
+  else if (c.exactTier === 1) parts.push('the query names it');
+  const byField = new Map<number, string[]>();
+  const related: string[] = [];
+  const top = [...c.matches].sort((a, b) => b.score - a.score).slice(0, MAX_REASON_TERMS);
+  for (const m of top) {
+    const q = parsed.terms[m.term];
+    if (!q) continue;
+    if (q.expanded) {
+      related.push(q.term === q.surface ? q.term : `${q.term} (for '${q.surface}')`);
+      continue;
+    }
+    const field = REASON_ORDER.find((f) => (m.fieldMask & (1 << f)) !== 0) ?? 3;
+    byField.set(field, [...(byField.get(field) ?? []), q.surface]);
+  }
+  for (const [field, words] of byField) parts.push(`matches ${quoteList(words)} in ${FIELDS[field]}`);
+  if (related.length > 0) parts.push(`related words ${related.join(', ')}`);
+  const total = hit.score || 1;
+  if (c.server / total >= 0.25)
+    parts.push(`server ${data.serverNames[data.serverOf[c.doc] as number]} fits the task`);
+  if (hit.score !== 0 && c.priorFactor > 1) parts.push('often used successfully');
+  if (c.priorFactor < 1) parts.push('often fails');
+  return parts.length > 0 ? parts.join('; ') : 'weak match';
+}
+
+/**
+ * Each field's and signal's share of the score. Field shares split the lexical score of the user's own
+ * words by how much each field contributed to each term's BM25F weight; the signals are the rest, so the
+ * parts add up to `score`.
+ */
+function explain(data: IndexData, parsed: ParsedQuery, hit: RankedHit): NonNullable<SearchHit['explain']> {
+  const c = hit.candidate;
+  const entry = data.entries[c.doc];
+  const fields: Record<string, number> = Object.fromEntries(FIELDS.map((f) => [f, 0]));
+  let expansion = 0;
+  if (entry) {
+    const counts = entryTerms(entry, data.servers[data.serverOf[c.doc] as number], data.glossary);
+    const p = data.entryPostings;
+    for (const m of c.matches) {
+      const q = parsed.terms[m.term];
+      if (!q) continue;
+      if (q.expanded) {
+        expansion += m.score;
+        continue;
+      }
+      const parts = FIELDS.map((f, i) => {
+        const terms = counts[i] as string[];
+        const tf = terms.filter((t) => t === q.term).length;
+        const norm = 1 - fieldB(f) * (1 - terms.length / (p.avgLengths[i] as number));
+        return tf === 0 ? 0 : ((data.weights.fields[f] ?? 0) * tf) / norm;
+      });
+      const sum = parts.reduce((a, b) => a + b, 0) || 1;
+      FIELDS.forEach((f, i) => {
+        fields[f] = (fields[f] as number) + (m.score * (parts[i] as number)) / sum;
+      });
+    }
+  }
+  const beforePrior = c.lexical + hit.coverage + c.server;
+  const signals = {
+    expansion,
+    server: c.server,
+    coverage: hit.coverage,
+    exact_name: hit.exactBonus,
+    prior: beforePrior * (c.priorFactor - 1),
+  };
+  return { fields, signals };
+}
+
+export function toHits(
+  data: IndexData,
+  parsed: ParsedQuery,
+  ranked: RankedHit[],
+  withExplain: boolean,
+): SearchHit[] {
+  return ranked.map((hit) => {
+    const doc = hit.candidate.doc;
+    const out: SearchHit = {
+      id: data.ids[doc] as string,
+      entry: data.entries[doc] as SearchHit['entry'],
+      score: hit.score,
+      category: data.categories[doc] as SearchHit['category'],
+      reason: reason(data, parsed, hit),
+    };
+    if (withExplain) out.explain = explain(data, parsed, hit);
+    return out;
+  });
+}

@@ -1,0 +1,73 @@
+import { tokenize } from './tokenize.js';
+
+/**
+ * Finds tool names written in a query. Two strengths:
+ * - identifier: a query token spelled like the name (`get_weather`, `getWeather`, `get-weather`), or a query
+ *   that is nothing but the name; such a tool is ranked first.
+ * - phrase: the name's words, stemmed and without stop words, appear in a row in the query ("beat tracking"
+ *   for `beat_track`); only for names of two or more such words, since one word is ordinary vocabulary.
+ */
+export interface NameMatcher {
+  identifiers: Map<string, number[]>;
+  phrases: Map<string, number[]>;
+  maxPhraseTerms: number;
+}
+
+/** Query tokens scanned for identifiers: enough for any real request, bounded for pasted documents. */
+const MAX_QUERY_TOKENS = 4_096;
+const IDENTIFIER = /[\p{L}\p{N}_\-.]+/gu;
+
+function compact(name: string): string {
+  return name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
+function add(map: Map<string, number[]>, key: string, doc: number): void {
+  const list = map.get(key);
+  if (list) list.push(doc);
+  else map.set(key, [doc]);
+}
+
+export function buildNameMatcher(names: string[]): NameMatcher {
+  const m: NameMatcher = { identifiers: new Map(), phrases: new Map(), maxPhraseTerms: 0 };
+  names.forEach((name, doc) => {
+    const key = compact(name);
+    if (key !== '') add(m.identifiers, key, doc);
+    const terms = tokenize(name);
+    if (terms.length >= 2) {
+      add(m.phrases, terms.join(' '), doc);
+      m.maxPhraseTerms = Math.max(m.maxPhraseTerms, terms.length);
+    }
+  });
+  return m;
+}
+
+/** Looks like an identifier, not a plain word: has a separator inside, or a lower-to-upper case change. */
+function identifierLike(token: string): boolean {
+  return /[\p{L}\p{N}][_\-.][\p{L}\p{N}]/u.test(token) || /\p{Ll}\p{Lu}/u.test(token);
+}
+
+export interface NameMatches {
+  identifier: Set<number>;
+  phrase: Set<number>;
+}
+
+/** `terms` are the query's stemmed terms in order (repeats kept), as the tokenizer produced them. */
+export function matchNames(m: NameMatcher, query: string, terms: string[]): NameMatches {
+  const identifier = new Set<number>();
+  const tokens: string[] = [];
+  for (const match of query.matchAll(IDENTIFIER)) {
+    tokens.push(match[0].replace(/^[.\-_]+|[.\-_]+$/g, ''));
+    if (tokens.length >= MAX_QUERY_TOKENS) break;
+  }
+  for (const token of tokens) {
+    if (tokens.length > 1 && !identifierLike(token)) continue;
+    for (const doc of m.identifiers.get(compact(token)) ?? []) identifier.add(doc);
+  }
+  const phrase = new Set<number>();
+  for (let n = 2; n <= m.maxPhraseTerms; n++) {
+    for (let i = 0; i + n <= terms.length; i++) {
+      for (const doc of m.phrases.get(terms.slice(i, i + n).join(' ')) ?? []) phrase.add(doc);
+    }
+  }
+  return { identifier, phrase };
+}

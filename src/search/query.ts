@@ -1,0 +1,70 @@
+import { type Glossary, translate } from './glossary.js';
+import { ACTION_LEXICON, impliedWords } from './lexicon.js';
+import type { RelatedTerms } from './related.js';
+import { eachTerm, MAX_QUERY_TERMS } from './tokenize.js';
+import type { RankWeights } from './types.js';
+
+/** A weighted query term: the user's own word (weight 1) or one the query implies or is related to. */
+export interface QueryTerm {
+  term: string;
+  weight: number;
+  /** The user's word this term stands for, or came from. */
+  surface: string;
+  expanded: boolean;
+}
+
+export interface ParsedQuery {
+  terms: QueryTerm[];
+  /** The query's terms in order with repeats, for finding tool names written as phrases. */
+  sequence: string[];
+}
+
+/** Terms kept in order for phrase matching; a phrase is a few words, so the head of a long query is enough. */
+const MAX_SEQUENCE = 4_096;
+
+/**
+ * Turns a query into weighted terms: its first MAX_QUERY_TERMS distinct terms, then their expansions from the
+ * action lexicon and related terms, then words implied by URLs, paths and file names. An expansion keeps the
+ * highest weight offered for it and never displaces a word the user wrote. `known` says whether the index
+ * holds a term, so expansions that could match nothing are dropped at once.
+ */
+export function parseQuery(
+  query: string,
+  weights: RankWeights,
+  related: RelatedTerms | undefined,
+  glossary: Glossary | undefined,
+  known: (term: string) => boolean,
+): ParsedQuery {
+  const direct = new Map<string, string>();
+  const sequence: string[] = [];
+  eachTerm(query, (term, surface) => {
+    if (sequence.length < MAX_SEQUENCE) sequence.push(term);
+    if (!direct.has(term) && direct.size < MAX_QUERY_TERMS) direct.set(term, surface);
+    return direct.size < MAX_QUERY_TERMS || sequence.length < MAX_SEQUENCE;
+  });
+
+  const terms = new Map<string, QueryTerm>();
+  for (const [term, surface] of direct) {
+    const weight = ACTION_LEXICON.has(term) ? weights.action : 1;
+    terms.set(term, { term, weight, surface, expanded: false });
+  }
+  const offer = (term: string, weight: number, surface: string) => {
+    if (weight <= 0 || !known(term)) return;
+    const cur = terms.get(term);
+    if (!cur) terms.set(term, { term, weight, surface, expanded: true });
+    else if (cur.expanded && cur.weight < weight) cur.weight = weight;
+  };
+  for (const [term, surface] of direct) {
+    for (const other of ACTION_LEXICON.get(term) ?? []) offer(other, weights.lexicon, surface);
+    for (const [other, sim] of related?.get(term) ?? []) offer(other, sim * weights.related, surface);
+  }
+  translate(query.slice(0, 10_000), glossary, (term, word) => {
+    offer(term, weights.translation, word);
+    return terms.size < 2 * MAX_QUERY_TERMS;
+  });
+  eachTerm(impliedWords(query.slice(0, 100_000)), (term, surface) => {
+    offer(term, weights.implied, surface);
+    return true;
+  });
+  return { terms: [...terms.values()], sequence };
+}

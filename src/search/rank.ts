@@ -1,0 +1,230 @@
+import { EntryKindSchema } from '../store/catalog.js';
+import type { IndexData } from './build.js';
+import { CategorySchema } from './category.js';
+import { matchNames } from './names.js';
+import type { Postings } from './postings.js';
+import { type ParsedQuery, parseQuery } from './query.js';
+import type { SearchQueryOptions } from './types.js';
+
+/** One query term matching one candidate: its share of the lexical score and the fields it occurs in. */
+export interface TermMatch {
+  term: number;
+  score: number;
+  fieldMask: number;
+}
+
+export interface Candidate {
+  doc: number;
+  /** Lexical score before diversification: the sum of `matches`. */
+  lexical: number;
+  /** What the entry's server adds: its fit to the whole task. */
+  server: number;
+  /** 2 when an identifier in the query spells the name, 1 for a phrase of its words, 0 otherwise. */
+  exactTier: number;
+  priorFactor: number;
+  matches: TermMatch[];
+}
+
+export interface RankedHit {
+  candidate: Candidate;
+  score: number;
+  /** Lexical score lost because better-ranked entries already matched the same terms (<= 0). */
+  coverage: number;
+  exactBonus: number;
+}
+
+/** Entries ranked by the full score; beyond this many only BM25 order matters, so re-ranking stops here. */
+const MIN_POOL = 40;
+/** Servers whose whole tool list joins the candidates even where an entry's own text does not match. */
+const TOP_SERVERS = 3;
+
+function accumulate(
+  p: Postings,
+  termId: number | undefined,
+  weight: number,
+  scores: Float64Array,
+  onFirst?: (d: number) => void,
+) {
+  if (termId === undefined) return;
+  const end = p.offsets[termId + 1] as number;
+  for (let j = p.offsets[termId] as number; j < end; j++) {
+    const d = p.docs[j] as number;
+    if (onFirst && scores[d] === 0) onFirst(d);
+    scores[d] = (scores[d] as number) + weight * (p.weights[j] as number);
+  }
+}
+
+function makeFilter(data: IndexData, opts: SearchQueryOptions): (doc: number) => boolean {
+  const kinds =
+    opts.kind === undefined
+      ? undefined
+      : new Set(
+          (Array.isArray(opts.kind) ? opts.kind : [opts.kind]).map((k) => EntryKindSchema.options.indexOf(k)),
+        );
+  const server = opts.server === undefined ? undefined : (data.serverIds.get(opts.server) ?? -1);
+  const category = opts.category === undefined ? undefined : CategorySchema.options.indexOf(opts.category);
+  return (doc) =>
+    (kinds === undefined || kinds.has(data.kindCodes[doc] as number)) &&
+    (server === undefined || data.serverOf[doc] === server) &&
+    (category === undefined || data.categoryCodes[doc] === category);
+}
+
+function priorFactor(data: IndexData, doc: number): number {
+  if (data.priorWeight === 0 || !data.priors) return 1;
+  const p = data.priors(data.ids[doc] as string);
+  if (p === undefined || !Number.isFinite(p)) return 1;
+  return Math.max(0, 1 + data.priorWeight * Math.max(-1, Math.min(1, p)));
+}
+
+/** Scores every matching entry by BM25F plus server evidence, and keeps the best `poolSize` as candidates. */
+function candidates(
+  data: IndexData,
+  parsed: ParsedQuery,
+  query: string,
+  opts: SearchQueryOptions,
+  poolSize: number,
+): Candidate[] {
+  const { entryScores, touched, serverScores } = data.scratch;
+  const keep = makeFilter(data, opts);
+  let nTouched = 0;
+  for (const q of parsed.terms) {
+    accumulate(data.entryPostings, data.entryPostings.terms.get(q.term), q.weight, entryScores, (d) => {
+      touched[nTouched++] = d;
+    });
+    accumulate(data.serverPostings, data.serverPostings.terms.get(q.term), q.weight, serverScores);
+  }
+  let maxLexical = 0;
+  for (let i = 0; i < nTouched; i++)
+    maxLexical = Math.max(maxLexical, entryScores[touched[i] as number] as number);
+  let maxServer = 0;
+  for (const s of serverScores) maxServer = Math.max(maxServer, s);
+  const serverPart = (doc: number) =>
+    maxServer > 0
+      ? (data.weights.server * (maxLexical || 1) * (serverScores[data.serverOf[doc] as number] as number)) /
+        maxServer
+      : 0;
+
+  const names = matchNames(data.names, query, parsed.sequence);
+  const pool = new Map<number, number>();
+  const consider = (doc: number) => {
+    if (!pool.has(doc) && keep(doc)) pool.set(doc, (entryScores[doc] as number) + serverPart(doc));
+  };
+  for (let i = 0; i < nTouched; i++) consider(touched[i] as number);
+  if (maxServer > 0) {
+    const order = serverScores
+      .map((_, s) => s)
+      .sort((a, b) => (serverScores[b] as number) - (serverScores[a] as number));
+    for (const s of order.slice(0, TOP_SERVERS))
+      if ((serverScores[s] as number) > 0) for (const d of data.serverEntries[s] ?? []) consider(d);
+  }
+  for (const d of names.identifier) consider(d);
+  for (const d of names.phrase) consider(d);
+
+  const tier = (d: number) => (names.identifier.has(d) ? 2 : names.phrase.has(d) ? 1 : 0);
+  const chosen = [...pool].sort((a, b) => tier(b[0]) - tier(a[0]) || b[1] - a[1]).slice(0, poolSize);
+  const result = chosen.map(([doc]) => ({
+    doc,
+    lexical: entryScores[doc] as number,
+    server: serverPart(doc),
+    exactTier: tier(doc),
+    priorFactor: priorFactor(data, doc),
+    matches: [] as TermMatch[],
+  }));
+  for (let i = 0; i < nTouched; i++) entryScores[touched[i] as number] = 0;
+  serverScores.fill(0);
+  return result;
+}
+
+/** Per-term matches of each candidate: a second walk of the query's posting lists, reading candidates only. */
+function collectMatches(data: IndexData, parsed: ParsedQuery, pool: Candidate[]): void {
+  const { candidateOf } = data.scratch;
+  pool.forEach((c, i) => {
+    candidateOf[c.doc] = i;
+  });
+  const p = data.entryPostings;
+  parsed.terms.forEach((q, t) => {
+    const id = p.terms.get(q.term);
+    if (id === undefined) return;
+    const end = p.offsets[id + 1] as number;
+    for (let j = p.offsets[id] as number; j < end; j++) {
+      const c = candidateOf[p.docs[j] as number] as number;
+      if (c >= 0)
+        pool[c]?.matches.push({
+          term: t,
+          score: q.weight * (p.weights[j] as number),
+          fieldMask: p.fieldMasks[j] as number,
+        });
+    }
+  });
+  for (const c of pool) candidateOf[c.doc] = -1;
+}
+
+/**
+ * Greedy selection that rewards covering the task's different terms: once an entry is ranked, each term it
+ * matches keeps only part of its weight for the entries below (down to `coverage` for the best match of
+ * that term). Multi-step tasks need several tools; this spreads the top of the list over them.
+ * Scores never rise as the list goes down, because remaining weights only shrink.
+ */
+function diversify(data: IndexData, parsed: ParsedQuery, pool: Candidate[], limit: number): RankedHit[] {
+  const remaining = new Float64Array(parsed.terms.length).fill(1);
+  const best = new Float64Array(parsed.terms.length);
+  for (const c of pool) for (const m of c.matches) best[m.term] = Math.max(best[m.term] as number, m.score);
+  const top = Math.max(0, ...pool.map((c) => c.lexical + c.server));
+  const perServer = new Map<number, number>();
+  const gainOf = (c: Candidate) => {
+    let covered = 0;
+    let direct = 0;
+    for (const m of c.matches) {
+      covered += m.score * (remaining[m.term] as number);
+      if (!parsed.terms[m.term]?.expanded) direct++;
+    }
+    covered *= Math.max(1, direct) ** data.weights.coord;
+    const decay = data.weights.serverRepeat ** (perServer.get(data.serverOf[c.doc] as number) ?? 0);
+    covered = (covered + c.server) * decay - c.server;
+    const exactBonus = c.exactTier * (top + 1);
+    return {
+      score: (covered + c.server) * c.priorFactor + exactBonus,
+      coverage: covered - c.lexical,
+      exactBonus,
+    };
+  };
+  const left = new Set(pool);
+  const ranked: RankedHit[] = [];
+  while (ranked.length < limit && left.size > 0) {
+    let pick: RankedHit | undefined;
+    for (const c of left) {
+      const g = gainOf(c);
+      if (!pick || g.score > pick.score) pick = { candidate: c, ...g };
+    }
+    if (!pick) break;
+    left.delete(pick.candidate);
+    ranked.push(pick);
+    const sid = data.serverOf[pick.candidate.doc] as number;
+    perServer.set(sid, (perServer.get(sid) ?? 0) + 1);
+    for (const m of pick.candidate.matches) {
+      const share = m.score / ((best[m.term] as number) || 1);
+      remaining[m.term] = (remaining[m.term] as number) * (1 - (1 - data.weights.coverage) * share);
+    }
+  }
+  return ranked;
+}
+
+export function rank(
+  data: IndexData,
+  query: string,
+  opts: SearchQueryOptions,
+): { parsed: ParsedQuery; hits: RankedHit[] } {
+  const p = data;
+  const parsed = parseQuery(
+    query,
+    p.weights,
+    p.related,
+    p.glossary,
+    (t) => p.entryPostings.terms.has(t) || p.serverPostings.terms.has(t),
+  );
+  const limit = Math.max(1, Math.floor(opts.limit ?? 10));
+  if (parsed.terms.length === 0 && query.trim() === '') return { parsed, hits: [] };
+  const pool = candidates(data, parsed, query, opts, Math.max(MIN_POOL, limit * 2));
+  collectMatches(data, parsed, pool);
+  return { parsed, hits: diversify(data, parsed, pool, limit) };
+}
