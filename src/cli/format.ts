@@ -1,5 +1,5 @@
 import type { DiscoveryRun, ServerReport } from '../discovery/index.js';
-import { formatProblem } from '../sources/index.js';
+import { formatProblem } from '../sources/spec.js';
 import { entryId } from '../store/catalog.js';
 import type { RunChanges } from '../store/index.js';
 

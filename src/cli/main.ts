@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { StoreError } from '../store/index.js';
+import { StoreError } from '../store/errors.js';
 import { VERSION } from '../version.js';
 import { cacheCommand } from './commands/cache.js';
 import { discoverCommand } from './commands/discover.js';
@@ -59,3 +59,7 @@ try {
     process.exitCode = 1;
   }
 }
+
+// The command is done and telemetry flushed (or given up on): exporter retry timers against an absent collector
+// must not keep the process alive for seconds. Exit once stdout has drained.
+process.stdout.write('', () => process.exit());

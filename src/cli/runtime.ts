@@ -35,10 +35,10 @@ export function resolveSettings(
   return result.settings;
 }
 
-export function startRuntime(global: GlobalOptions, flags?: Record<string, unknown>): Runtime {
+export async function startRuntime(global: GlobalOptions, flags?: Record<string, unknown>): Promise<Runtime> {
   const settings = resolveSettings(global, flags);
   log.level = settings.logLevel;
-  const telemetry = startTelemetry({ serviceVersion: VERSION, exportIntervalMs: 60_000 });
+  const telemetry = await startTelemetry({ serviceVersion: VERSION, exportIntervalMs: 60_000 });
   return { settings, telemetry };
 }
 

@@ -29,14 +29,12 @@ export const DEFAULT_WEIGHTS: RankWeights = {
     translated: 0.7,
   },
   server: 0.5,
-  action: 1,
+  action: 0.5,
   lexicon: 0.5,
-  related: 0.5,
+  related: 0.3,
   implied: 0.3,
   translation: 0.7,
-  coverage: 0.5,
-  serverRepeat: 1,
-  coord: 0,
+  coord: 0.6,
 };
 
 /** A server's own words (name, title, description) against the text of all its tools. */

@@ -73,11 +73,11 @@ function explain(data: IndexData, parsed: ParsedQuery, hit: RankedHit): NonNulla
       });
     }
   }
-  const beforePrior = c.lexical + hit.coverage + c.server;
+  const beforePrior = c.lexical + hit.coordBonus + c.server;
   const signals = {
     expansion,
     server: c.server,
-    coverage: hit.coverage,
+    coord: hit.coordBonus,
     exact_name: hit.exactBonus,
     prior: beforePrior * (c.priorFactor - 1),
   };

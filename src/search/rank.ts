@@ -28,8 +28,8 @@ export interface Candidate {
 export interface RankedHit {
   candidate: Candidate;
   score: number;
-  /** Lexical score lost because better-ranked entries already matched the same terms (<= 0). */
-  coverage: number;
+  /** What matching several distinct query words adds to the lexical score. */
+  coordBonus: number;
   exactBonus: number;
 }
 
@@ -160,53 +160,25 @@ function collectMatches(data: IndexData, parsed: ParsedQuery, pool: Candidate[])
 }
 
 /**
- * Greedy selection that rewards covering the task's different terms: once an entry is ranked, each term it
- * matches keeps only part of its weight for the entries below (down to `coverage` for the best match of
- * that term). Multi-step tasks need several tools; this spreads the top of the list over them.
- * Scores never rise as the list goes down, because remaining weights only shrink.
+ * Final scores: the lexical score scaled by how many distinct query words the entry matches (`coord`, so one
+ * lucky word does not carry an entry), plus server evidence, times the usage prior; a tool named in the
+ * query goes above everything else.
  */
-function diversify(data: IndexData, parsed: ParsedQuery, pool: Candidate[], limit: number): RankedHit[] {
-  const remaining = new Float64Array(parsed.terms.length).fill(1);
-  const best = new Float64Array(parsed.terms.length);
-  for (const c of pool) for (const m of c.matches) best[m.term] = Math.max(best[m.term] as number, m.score);
+function finalScores(data: IndexData, parsed: ParsedQuery, pool: Candidate[], limit: number): RankedHit[] {
   const top = Math.max(0, ...pool.map((c) => c.lexical + c.server));
-  const perServer = new Map<number, number>();
-  const gainOf = (c: Candidate) => {
-    let covered = 0;
+  const scored = pool.map((c) => {
     let direct = 0;
-    for (const m of c.matches) {
-      covered += m.score * (remaining[m.term] as number);
-      if (!parsed.terms[m.term]?.expanded) direct++;
-    }
-    covered *= Math.max(1, direct) ** data.weights.coord;
-    const decay = data.weights.serverRepeat ** (perServer.get(data.serverOf[c.doc] as number) ?? 0);
-    covered = (covered + c.server) * decay - c.server;
+    for (const m of c.matches) if (!parsed.terms[m.term]?.expanded) direct++;
+    const coordBonus = c.lexical * (Math.max(1, direct) ** data.weights.coord - 1);
     const exactBonus = c.exactTier * (top + 1);
     return {
-      score: (covered + c.server) * c.priorFactor + exactBonus,
-      coverage: covered - c.lexical,
+      candidate: c,
+      score: (c.lexical + coordBonus + c.server) * c.priorFactor + exactBonus,
+      coordBonus,
       exactBonus,
     };
-  };
-  const left = new Set(pool);
-  const ranked: RankedHit[] = [];
-  while (ranked.length < limit && left.size > 0) {
-    let pick: RankedHit | undefined;
-    for (const c of left) {
-      const g = gainOf(c);
-      if (!pick || g.score > pick.score) pick = { candidate: c, ...g };
-    }
-    if (!pick) break;
-    left.delete(pick.candidate);
-    ranked.push(pick);
-    const sid = data.serverOf[pick.candidate.doc] as number;
-    perServer.set(sid, (perServer.get(sid) ?? 0) + 1);
-    for (const m of pick.candidate.matches) {
-      const share = m.score / ((best[m.term] as number) || 1);
-      remaining[m.term] = (remaining[m.term] as number) * (1 - (1 - data.weights.coverage) * share);
-    }
-  }
-  return ranked;
+  });
+  return scored.sort((a, b) => b.score - a.score || a.candidate.doc - b.candidate.doc).slice(0, limit);
 }
 
 export function rank(
@@ -226,5 +198,5 @@ export function rank(
   if (parsed.terms.length === 0 && query.trim() === '') return { parsed, hits: [] };
   const pool = candidates(data, parsed, query, opts, Math.max(MIN_POOL, limit * 2));
   collectMatches(data, parsed, pool);
-  return { parsed, hits: diversify(data, parsed, pool, limit) };
+  return { parsed, hits: finalScores(data, parsed, pool, limit) };
 }

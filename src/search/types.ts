@@ -21,12 +21,8 @@ export interface RankWeights {
   implied: number;
   /** Weight of English glosses of a query's Chinese words. */
   translation: number;
-  /** How much a query term's weight is kept once a higher-ranked entry covers it (1 = no diversification). */
-  coverage: number;
   /** Exponent of the number of distinct query words an entry matches, multiplied into its lexical score. */
   coord: number;
-  /** Score kept by each further entry of a server already ranked (1 = no server diversification). */
-  serverRepeat: number;
 }
 
 export interface SearchOptions {

@@ -1,10 +1,3 @@
-import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { HostMetrics } from '@opentelemetry/host-metrics';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 import { log } from './logger.js';
 
 export interface Telemetry {
@@ -17,6 +10,11 @@ export interface TelemetryOptions {
   env?: Record<string, string | undefined>;
   /** How often metrics are pushed; a long-running server keeps the default, the CLI flushes at exit. */
   exportIntervalMs?: number;
+  /**
+   * Export to http://localhost:4318 when no OTLP endpoint is set. A long-running server does; a short CLI command
+   * does not, so that without a collector it never spends its last seconds retrying an export nobody receives.
+   */
+  exportByDefault?: boolean;
 }
 
 const disabled: Telemetry = { shutdown: async () => {} };
@@ -26,16 +24,41 @@ const disabled: Telemetry = { shutdown: async () => {} };
  * them). OTEL_SDK_DISABLED, OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES and OTEL_EXPORTER_OTLP_* are honoured by the
  * SDK itself; `mcp-discovery` is only the default service name.
  */
-export function startTelemetry(options: TelemetryOptions): Telemetry {
+export async function startTelemetry(options: TelemetryOptions): Promise<Telemetry> {
   const env = options.env ?? process.env;
   if (/^true$/i.test(env.OTEL_SDK_DISABLED ?? '')) return disabled;
-  const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT ?? 'http://localhost:4318';
-  log.debug({ endpoint }, 'telemetry: exporting OTLP over HTTP');
+  const configured =
+    env.OTEL_EXPORTER_OTLP_ENDPOINT ??
+    env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+    env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT;
+  if (!configured && !options.exportByDefault) {
+    log.debug('telemetry: no OTLP endpoint set (OTEL_EXPORTER_OTLP_ENDPOINT); not exporting');
+    return disabled;
+  }
+  log.debug({ endpoint: configured ?? 'http://localhost:4318' }, 'telemetry: exporting OTLP over HTTP');
 
+  // Loaded only when exporting: the SDK and exporters take about half a second to import.
+  const [
+    { OTLPMetricExporter },
+    { OTLPTraceExporter },
+    { HostMetrics },
+    { resourceFromAttributes },
+    { PeriodicExportingMetricReader },
+    { NodeSDK },
+    semconv,
+  ] = await Promise.all([
+    import('@opentelemetry/exporter-metrics-otlp-http'),
+    import('@opentelemetry/exporter-trace-otlp-http'),
+    import('@opentelemetry/host-metrics'),
+    import('@opentelemetry/resources'),
+    import('@opentelemetry/sdk-metrics'),
+    import('@opentelemetry/sdk-node'),
+    import('@opentelemetry/semantic-conventions'),
+  ]);
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({
-      [ATTR_SERVICE_NAME]: 'mcp-discovery',
-      [ATTR_SERVICE_VERSION]: options.serviceVersion,
+      [semconv.ATTR_SERVICE_NAME]: 'mcp-discovery',
+      [semconv.ATTR_SERVICE_VERSION]: options.serviceVersion,
     }),
     traceExporter: new OTLPTraceExporter(),
     metricReaders: [

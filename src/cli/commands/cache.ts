@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { cacheFile, deleteCaches } from '../../cache/index.js';
-import { CatalogSearch } from '../../catalog-search.js';
+import type { CatalogSearch } from '../../catalog-search.js';
 import { type GlobalOptions, resolveSettings, startRuntime, writeJson } from '../runtime.js';
 
 const percent = (rate: number | null) =>
@@ -13,7 +13,8 @@ export function cacheCommand(program: Command): void {
     .description('hits, misses, hit rate, size and evictions of each cache')
     .option('--json', 'print the statistics as JSON')
     .action(async (flags: { json?: boolean }, cmd: Command) => {
-      const rt = startRuntime(cmd.optsWithGlobals<GlobalOptions>());
+      const rt = await startRuntime(cmd.optsWithGlobals<GlobalOptions>());
+      const { CatalogSearch } = await import('../../catalog-search.js');
       const catalog = await CatalogSearch.open(rt.settings);
       try {
         const stats = [catalog.cache.stats()];

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { discover } from '../../discover.js';
 import { changeLines, problemLines, summaryText } from '../format.js';
 import { progressPrinter } from '../progress.js';
 import { type GlobalOptions, startRuntime, writeJson } from '../runtime.js';
@@ -34,9 +33,10 @@ export function discoverCommand(program: Command, wholeNumber: (v: string) => nu
       if (flags.timeout !== undefined) discovery.timeoutMs = flags.timeout;
       if (flags.concurrency !== undefined) discovery.maxParallel = flags.concurrency;
       if (!flags.userConfigs) discovery.userConfigs = false;
-      const rt = startRuntime(cmd.optsWithGlobals<GlobalOptions>(), { discovery });
+      const rt = await startRuntime(cmd.optsWithGlobals<GlobalOptions>(), { discovery });
       const progress = progressPrinter(process.stdout, !flags.json);
       try {
+        const { discover } = await import('../../discover.js');
         const { run, changes, savedTo } = await discover({
           settings: rt.settings,
           configFiles: flags.config,

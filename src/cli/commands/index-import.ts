@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ImportFileError, importCatalogFile } from '../../import-catalog.js';
+import type { importCatalogFile } from '../../import-catalog.js';
 import { type GlobalOptions, resolveSettings, UsageError, writeJson } from '../runtime.js';
 
 export function indexCommand(program: Command): void {
@@ -14,9 +14,10 @@ export function indexCommand(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (file: string, flags: { servers?: string; json?: boolean }, cmd: Command) => {
       const settings = resolveSettings(cmd.optsWithGlobals<GlobalOptions>());
+      const { ImportFileError, importCatalogFile: load } = await import('../../import-catalog.js');
       let outcome: Awaited<ReturnType<typeof importCatalogFile>>;
       try {
-        outcome = await importCatalogFile(settings, file, flags.servers);
+        outcome = await load(settings, file, flags.servers);
       } catch (error) {
         if (error instanceof ImportFileError) throw new UsageError(error.message);
         throw error;

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { type Command, Option } from 'commander';
-import { CatalogSearch } from '../../catalog-search.js';
+import type { CatalogSearch } from '../../catalog-search.js';
 import { type Category, CategorySchema } from '../../search/index.js';
 import type { EntryKind } from '../../store/catalog.js';
 import { hitLines } from '../format-hits.js';
@@ -49,7 +49,8 @@ export function searchCommand(program: Command, wholeNumber: (v: string) => numb
         throw new UsageError('give a task to search for, e.g. `mcp-discovery search "read a csv file"`');
       if (query.length > MAX_QUERY_CHARS)
         throw new UsageError(`the query is ${query.length} characters; the limit is ${MAX_QUERY_CHARS}`);
-      const rt = startRuntime(cmd.optsWithGlobals<GlobalOptions>());
+      const rt = await startRuntime(cmd.optsWithGlobals<GlobalOptions>());
+      const { CatalogSearch } = await import('../../catalog-search.js');
       const catalog = await CatalogSearch.open(rt.settings);
       try {
         if (flags.server && !catalog.servers.has(flags.server)) {

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { loadLastRun } from '../../store/index.js';
 import { problemLines, serverLine } from '../format.js';
 import { type GlobalOptions, resolveSettings, UsageError, writeJson } from '../runtime.js';
 
@@ -10,6 +9,7 @@ export function serversCommand(program: Command): void {
     .option('--json', 'print the servers as JSON')
     .action(async (flags: { json?: boolean }, cmd: Command) => {
       const settings = resolveSettings(cmd.optsWithGlobals<GlobalOptions>());
+      const { loadLastRun } = await import('../../store/index.js');
       const last = await loadLastRun(settings.dataDir);
       if (!last.ok) {
         if (last.missing && flags.json) return writeJson({ servers: [] });
