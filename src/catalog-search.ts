@@ -11,6 +11,7 @@ import {
   ATTR_TOP_SCORE,
   instruments,
   METRIC_ATTR,
+  recordError,
   SPAN_SEARCH,
   tracer,
 } from './telemetry/index.js';
@@ -93,6 +94,7 @@ export class CatalogSearch {
       return answer;
     } catch (error) {
       outcome = 'failure';
+      recordError(span, error);
       throw error;
     } finally {
       span.end();
