@@ -1,8 +1,8 @@
 import { cacheFile, loadCaches, MeteredCache, saveCaches } from './cache/index.js';
 import { buildSearchIndex, type Category, type SearchHit, type SearchIndex } from './search/index.js';
 import type { ResolvedSettings } from './settings/index.js';
-import type { EntryKind } from './store/catalog.js';
-import { dbFile, openSqliteStore, type Store } from './store/index.js';
+import { type Catalog, type CatalogEntry, type EntryKind, entryId } from './store/catalog.js';
+import { dbFile, openSqliteStore } from './store/index.js';
 import {
   ATTR_CACHE_HIT,
   ATTR_QUERY_LENGTH,
@@ -25,42 +25,77 @@ export interface SearchRequest {
   explain?: boolean;
 }
 
+export function newSearchCache(settings: ResolvedSettings): MeteredCache<SearchAnswer> {
+  return new MeteredCache<SearchAnswer>({
+    name: 'search',
+    maxEntries: settings.cache.maxEntries,
+    ttlSeconds: settings.cache.ttlSeconds,
+  });
+}
+
 export interface SearchAnswer {
   hits: SearchHit[];
   cached: boolean;
 }
 
 /**
- * The catalog opened for searching: the store's catalog, an index built from it, and the search cache, which is
- * saved in the data directory so that short CLI runs share it. Close it to save the cache and release the store.
+ * One version of the catalog, ready to search: the entries and an index built from them. Immutable, so a server
+ * swaps in a new one whole and callers never see a half-updated index. The cache may be shared between versions:
+ * its keys carry the catalog version.
  */
 export class CatalogSearch {
+  readonly servers: ReadonlySet<string>;
+  private readonly byId: Map<string, CatalogEntry>;
+
   private constructor(
-    readonly store: Store,
+    readonly catalog: Catalog,
     readonly index: SearchIndex,
-    readonly catalogVersion: number,
     readonly cache: MeteredCache<SearchAnswer>,
     private readonly settings: ResolvedSettings,
-    readonly servers: ReadonlySet<string>,
-  ) {}
+  ) {
+    this.servers = new Set(catalog.servers.map((s) => s.name));
+    this.byId = new Map(catalog.entries.map((e) => [entryId(e), e]));
+  }
 
-  static async open(settings: ResolvedSettings): Promise<CatalogSearch> {
+  static build(
+    catalog: Catalog,
+    settings: ResolvedSettings,
+    cache = newSearchCache(settings),
+  ): CatalogSearch {
+    const index = buildSearchIndex(catalog, { priorWeight: settings.search.priorWeight });
+    return new CatalogSearch(catalog, index, cache, settings);
+  }
+
+  /** For one CLI command: the store's catalog, with the cache saved in the data directory between runs. */
+  static async open(settings: ResolvedSettings): Promise<CatalogSearch & { close(): Promise<void> }> {
     const store = await openSqliteStore(dbFile(settings.dataDir));
     try {
       const catalog = await store.catalog();
-      const index = buildSearchIndex(catalog, { priorWeight: settings.search.priorWeight });
-      const cache = new MeteredCache<SearchAnswer>({
-        name: 'search',
-        maxEntries: settings.cache.maxEntries,
-        ttlSeconds: settings.cache.ttlSeconds,
-      });
+      const cache = newSearchCache(settings);
       await loadCaches(cacheFile(settings.dataDir), catalog.version, [cache]);
-      const servers = new Set(catalog.servers.map((s) => s.name));
-      return new CatalogSearch(store, index, catalog.version, cache, settings, servers);
+      const search = CatalogSearch.build(catalog, settings, cache);
+      return Object.assign(search, {
+        async close() {
+          try {
+            await saveCaches(cacheFile(settings.dataDir), catalog.version, [cache]);
+          } finally {
+            await store.close();
+          }
+        },
+      });
     } catch (error) {
       await store.close();
       throw error;
     }
+  }
+
+  get version(): number {
+    return this.catalog.version;
+  }
+
+  /** A tool (or any entry) by server and name, as `server/name` ids are formed. */
+  entry(server: string, name: string): CatalogEntry | undefined {
+    return this.byId.get(entryId({ kind: 'tool', server, name }));
   }
 
   /** One search, cached per catalog version, traced as `mcp_discovery.search` and timed as a request operation. */
@@ -72,6 +107,7 @@ export class CatalogSearch {
     if (this.settings.search.recordQuery) span.setAttribute(ATTR_QUERY_TEXT, request.query);
     const limit = request.limit ?? this.settings.search.defaultLimit;
     const key = JSON.stringify([
+      this.catalog.version,
       request.query.trim().toLowerCase(),
       limit,
       request.server,
@@ -103,14 +139,6 @@ export class CatalogSearch {
         [METRIC_ATTR.kind]: 'request',
         [METRIC_ATTR.outcome]: outcome,
       });
-    }
-  }
-
-  async close(): Promise<void> {
-    try {
-      await saveCaches(cacheFile(this.settings.dataDir), this.catalogVersion, [this.cache]);
-    } finally {
-      await this.store.close();
     }
   }
 }

@@ -2,12 +2,22 @@ import { mkdir } from 'node:fs/promises';
 import { runDiscovery } from './discovery/index.js';
 import type { DiscoveryRun, ServerReport } from './discovery/report.js';
 import type { ResolvedSettings } from './settings/index.js';
-import { collectSpecs, defaultContext, type ServerSpec, type SourceContext } from './sources/index.js';
-import { dbFile, openSqliteStore, type RunChanges } from './store/index.js';
+import {
+  collectSpecs,
+  defaultContext,
+  type Problem,
+  type ServerSpec,
+  type SourceContext,
+} from './sources/index.js';
+import { dbFile, openSqliteStore, type RunChanges, type Store } from './store/index.js';
 import { VERSION } from './version.js';
 
 export interface DiscoverOptions {
   settings: ResolvedSettings;
+  /** An open store to record into (a server keeps one); without it the data directory's is opened and closed. */
+  store?: Store;
+  /** Probe only these servers (by name); the others keep what the catalog has of them. */
+  only?: readonly string[];
   /** `--config` files, read in addition to (or, without user configs, instead of) the machine's client configs. */
   configFiles?: string[];
   context?: SourceContext;
@@ -19,32 +29,46 @@ export interface DiscoverOptions {
  * The whole discovery job: read every config, probe every server, record the run in the data directory's store.
  * `changes` is what the run added to, removed from or changed in the catalog; `savedTo` is the database file.
  */
-export async function discover(
-  options: DiscoverOptions,
-): Promise<{ run: DiscoveryRun; changes: RunChanges; savedTo: string }> {
+export async function discover(options: DiscoverOptions): Promise<Discovered> {
   const { settings } = options;
   await mkdir(settings.dataDir, { recursive: true });
-  // Opened first: a locked, newer or corrupt database fails the command before minutes of probing, not after.
   const savedTo = dbFile(settings.dataDir);
-  const store = await openSqliteStore(savedTo);
+  // Opened first: a locked, newer or corrupt database fails the command before minutes of probing, not after.
+  const store = options.store ?? (await openSqliteStore(savedTo));
   try {
-    const run = await probeAll(options, settings);
-    return { run, changes: await store.recordRun(run), savedTo };
+    const { specs, problems } = await readSpecs(options);
+    const chosen = options.only ? specs.filter((s) => options.only?.includes(s.name)) : specs;
+    const run = await probeAll(chosen, problems, options);
+    return { run, changes: await store.recordRun(run), savedTo, specs };
   } finally {
-    await store.close();
+    if (!options.store) await store.close();
   }
 }
 
-async function probeAll(options: DiscoverOptions, settings: ResolvedSettings): Promise<DiscoveryRun> {
+export interface Discovered {
+  run: DiscoveryRun;
+  changes: RunChanges;
+  savedTo: string;
+  /** Every server configured, probed or not: what a gateway needs to connect to them again. */
+  specs: ServerSpec[];
+}
+
+/** Every configured server, from the machine's client configs (unless switched off), `--config` files and env. */
+export async function readSpecs(options: Pick<DiscoverOptions, 'settings' | 'configFiles' | 'context'>) {
   const base = options.context ?? defaultContext();
   // Configs may point into the data directory (the demo's memory server does) with ${MCP_DISCOVERY_DATA_DIR}.
-  const context = { ...base, env: { ...base.env, MCP_DISCOVERY_DATA_DIR: settings.dataDir } };
-  const { specs, problems } = await collectSpecs({
+  const context = { ...base, env: { ...base.env, MCP_DISCOVERY_DATA_DIR: options.settings.dataDir } };
+  return collectSpecs({
     configFiles: options.configFiles ?? [],
-    userConfigs: settings.discovery.userConfigs,
+    userConfigs: options.settings.discovery.userConfigs,
     ctx: context,
   });
+}
+
+function probeAll(specs: ServerSpec[], problems: Problem[], options: DiscoverOptions): Promise<DiscoveryRun> {
+  const { settings } = options;
   return runDiscovery(specs, problems, {
+    partial: options.only !== undefined,
     concurrency: settings.discovery.maxParallel,
     batchSize: settings.discovery.batchSize,
     timeoutMs: settings.discovery.timeoutMs,

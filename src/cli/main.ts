@@ -6,6 +6,7 @@ import { cacheCommand } from './commands/cache.js';
 import { discoverCommand } from './commands/discover.js';
 import { indexCommand } from './commands/index-import.js';
 import { searchCommand } from './commands/search.js';
+import { serveCommand } from './commands/serve.js';
 import { serversCommand } from './commands/servers.js';
 import { EXIT_PROBLEM, EXIT_USAGE, UsageError } from './runtime.js';
 
@@ -40,6 +41,7 @@ serversCommand(program);
 searchCommand(program, positiveInt);
 indexCommand(program);
 cacheCommand(program);
+serveCommand(program, positiveInt);
 
 try {
   await program.parseAsync(process.argv);

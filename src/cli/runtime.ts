@@ -1,5 +1,5 @@
 import { loadSettings, type ResolvedSettings } from '../settings/index.js';
-import { log, startTelemetry, type Telemetry } from '../telemetry/index.js';
+import { log, startTelemetry, type Telemetry, type TelemetryOptions } from '../telemetry/index.js';
 import { VERSION } from '../version.js';
 
 /** Exit codes: 0 the command completed (even with failed servers), 1 it found a problem, 2 bad usage or settings. */
@@ -35,11 +35,21 @@ export function resolveSettings(
   return result.settings;
 }
 
-export async function startRuntime(global: GlobalOptions, flags?: Record<string, unknown>): Promise<Runtime> {
+/** Settings, the log level and telemetry for a command; long-running faces pass their own telemetry options. */
+export async function startRuntime(
+  global: GlobalOptions,
+  flags?: Record<string, unknown>,
+  telemetry: Pick<TelemetryOptions, 'prometheus' | 'exportByDefault'> = {},
+): Promise<Runtime> {
   const settings = resolveSettings(global, flags);
   log.level = settings.logLevel;
-  const telemetry = await startTelemetry({ serviceVersion: VERSION, exportIntervalMs: 60_000 });
-  return { settings, telemetry };
+  const started = await startTelemetry({
+    serviceVersion: VERSION,
+    // A short command flushes at exit; a server pushes as it goes.
+    exportIntervalMs: telemetry.exportByDefault ? 15_000 : 60_000,
+    ...telemetry,
+  });
+  return { settings, telemetry: started };
 }
 
 export function writeJson(value: unknown): void {

@@ -1,5 +1,5 @@
 export { classifyFailure, type FailureFacts, type Verdict } from './classify.js';
-export { type ProbeOptions, probeServer } from './probe.js';
+export { type ProbeOptions, probeServer, relistServer } from './probe.js';
 export {
   type DiscoveryRun,
   DiscoveryRunSchema,
@@ -8,4 +8,5 @@ export {
   type ServerReport,
   ServerReportSchema,
 } from './report.js';
-export { type RunOptions, runDiscovery } from './run.js';
+export { type RunOptions, runDiscovery, runDocument } from './run.js';
+export { openSession, type Session } from './session.js';

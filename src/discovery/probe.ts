@@ -24,6 +24,7 @@ import { type Connection, connections, shouldFallBack } from './connect.js';
 import { listAll } from './paginate.js';
 import { redact, secretsOf } from './redact.js';
 import type { Health, ListMethod, ServerReport } from './report.js';
+import type { Session } from './session.js';
 
 export interface ProbeOptions {
   timeoutMs: number;
@@ -73,9 +74,13 @@ interface Attempt {
 
 /** Initialize, then list only what the capabilities advertise, following every cursor. */
 async function run(attempt: Attempt, deadline: Deadline): Promise<void> {
-  const { client } = attempt;
   attempt.phase = 'connect';
-  await client.connect(attempt.connection.transport, deadline.options());
+  await attempt.client.connect(attempt.connection.transport, deadline.options());
+  await listEverything(attempt, deadline);
+}
+
+async function listEverything(attempt: Attempt, deadline: Deadline): Promise<void> {
+  const { client } = attempt;
   const caps = client.getServerCapabilities() ?? {};
   const lists: Array<[keyof Listings, boolean, ListMethod]> = [
     ['tools', !!caps.tools, 'tools/list'],
@@ -250,6 +255,42 @@ export async function probe(spec: ServerSpec, options: ProbeOptions): Promise<Pr
       return { report: tried.report, closed: Promise.all(closing).then(() => undefined) };
     },
   );
+}
+
+/**
+ * The report of a server we already hold a session to (a gateway's live session, after a list-changed
+ * notification): its lists read again over that session, since a fresh process could answer differently.
+ */
+export async function relistServer(
+  spec: ServerSpec,
+  session: Session,
+  options: ProbeOptions,
+): Promise<ServerReport> {
+  const base: Base = { name: spec.name, sources: spec.sources, ...describeTarget(spec) };
+  const state: Attempt = {
+    connection: session.connection,
+    client: session.client,
+    phase: 'relist',
+    listings: empty(),
+    partial: [],
+  };
+  const t0 = performance.now();
+  await listEverything(state, new Deadline(options.timeoutMs));
+  const reasons = state.partial.map((p) => p.note);
+  const report = success(
+    base,
+    session.connection,
+    session.client,
+    state.listings,
+    reasons.length > 0 ? 'degraded' : 'healthy',
+    reasons.join('; '),
+    performance.now() - t0,
+  );
+  return {
+    ...report,
+    timings: { totalMs: report.timings.totalMs },
+    incomplete: state.partial.map((p) => p.method),
+  };
 }
 
 /** Probe one server and wait until nothing of it is left running. */

@@ -78,6 +78,8 @@ export const DiscoveryRunSchema = z.object({
   durationMs: z.number(),
   concurrency: z.number(),
   timeoutMs: z.number(),
+  /** Only some servers were probed (a refresh of one server); the others keep what the catalog has. */
+  partial: z.boolean().default(false),
   summary: z.object({
     servers: z.number(),
     health: z.record(HealthSchema, z.number()),

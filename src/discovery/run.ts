@@ -18,6 +18,8 @@ export interface RunOptions {
   timeoutMs: number;
   slowMs: number;
   clientVersion: string;
+  /** Only some of the configured servers are probed; recorded on the run. */
+  partial?: boolean;
   /** Called once with the servers about to be probed. */
   onStart?: (specs: readonly ServerSpec[]) => void;
   /** Called as each server finishes, in finishing order: the CLI's live progress. */
@@ -82,16 +84,31 @@ export async function runDiscovery(
       [METRIC_ATTR.outcome]: 'success',
     });
     span.setAttribute(ATTR_TOOL_COUNT, summary.tools);
-    return {
-      schemaVersion: 1,
-      runId: randomUUID(),
-      startedAt: startedAt.toISOString(),
-      durationMs: Math.round(durationMs),
-      concurrency: options.concurrency,
-      timeoutMs: options.timeoutMs,
-      summary,
-      servers: reports,
-      problems,
-    };
+    return runDocument(reports, problems, {
+      startedAt,
+      durationMs,
+      ...options,
+      partial: options.partial ?? false,
+    });
   });
+}
+
+/** The run document for a set of reports, also for a refresh made outside `runDiscovery` (a live re-list). */
+export function runDocument(
+  reports: ServerReport[],
+  problems: Problem[],
+  meta: { startedAt: Date; durationMs: number; concurrency: number; timeoutMs: number; partial: boolean },
+): DiscoveryRun {
+  return {
+    schemaVersion: 1,
+    runId: randomUUID(),
+    startedAt: meta.startedAt.toISOString(),
+    durationMs: Math.round(meta.durationMs),
+    concurrency: meta.concurrency,
+    timeoutMs: meta.timeoutMs,
+    partial: meta.partial,
+    summary: summarise(reports),
+    servers: reports,
+    problems,
+  };
 }

@@ -69,6 +69,7 @@ export interface IndexData {
   scratch: {
     entryScores: Float64Array;
     touched: Uint32Array;
+    seen: Uint8Array;
     serverScores: Float64Array;
     candidateOf: Int32Array;
   };
@@ -145,6 +146,7 @@ export function buildIndexData(catalog: Catalog, options: SearchOptions = {}): I
     scratch: {
       entryScores: new Float64Array(entries.length),
       touched: new Uint32Array(entries.length),
+      seen: new Uint8Array(entries.length),
       serverScores: new Float64Array(servers.length),
       candidateOf: new Int32Array(entries.length).fill(-1),
     },

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { mayHaveCjk } from './tokenize.js';
 
 /**
  * Chinese -> English glosses (stemmed index terms), made offline by `scripts/build-search-data.ts` from
@@ -29,7 +30,7 @@ export function translate(
   glossary: Glossary | undefined,
   out: (term: string, word: string) => boolean,
 ): void {
-  if (!glossary) return;
+  if (!glossary || !mayHaveCjk(text)) return;
   for (const match of text.matchAll(HAN_RUN)) {
     const chars = Array.from(match[0]);
     let i = 0;

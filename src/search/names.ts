@@ -10,6 +10,8 @@ import { tokenize } from './tokenize.js';
 export interface NameMatcher {
   identifiers: Map<string, number[]>;
   phrases: Map<string, number[]>;
+  /** First terms of the phrases: most query positions start none, and are skipped at once. */
+  phraseStarts: Set<string>;
   maxPhraseTerms: number;
 }
 
@@ -28,13 +30,14 @@ function add(map: Map<string, number[]>, key: string, doc: number): void {
 }
 
 export function buildNameMatcher(names: string[]): NameMatcher {
-  const m: NameMatcher = { identifiers: new Map(), phrases: new Map(), maxPhraseTerms: 0 };
+  const m: NameMatcher = { identifiers: new Map(), phrases: new Map(), phraseStarts: new Set(), maxPhraseTerms: 0 };
   names.forEach((name, doc) => {
     const key = compact(name);
     if (key !== '') add(m.identifiers, key, doc);
     const terms = tokenize(name);
     if (terms.length >= 2) {
       add(m.phrases, terms.join(' '), doc);
+      m.phraseStarts.add(terms[0] as string);
       m.maxPhraseTerms = Math.max(m.maxPhraseTerms, terms.length);
     }
   });
@@ -64,9 +67,12 @@ export function matchNames(m: NameMatcher, query: string, terms: string[]): Name
     for (const doc of m.identifiers.get(compact(token)) ?? []) identifier.add(doc);
   }
   const phrase = new Set<number>();
-  for (let n = 2; n <= m.maxPhraseTerms; n++) {
-    for (let i = 0; i + n <= terms.length; i++) {
-      for (const doc of m.phrases.get(terms.slice(i, i + n).join(' ')) ?? []) phrase.add(doc);
+  for (let i = 0; i + 1 < terms.length; i++) {
+    let key = terms[i] as string;
+    if (!m.phraseStarts.has(key)) continue;
+    for (let n = 2; n <= m.maxPhraseTerms && i + n <= terms.length; n++) {
+      key = `${key} ${terms[i + n - 1]}`;
+      for (const doc of m.phrases.get(key) ?? []) phrase.add(doc);
     }
   }
   return { identifier, phrase };

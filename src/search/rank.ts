@@ -4,6 +4,7 @@ import { CategorySchema } from './category.js';
 import { matchNames } from './names.js';
 import type { Postings } from './postings.js';
 import { type ParsedQuery, parseQuery } from './query.js';
+import { TopK } from './topk.js';
 import type { SearchQueryOptions } from './types.js';
 
 /** One query term matching one candidate: its share of the lexical score and the fields it occurs in. */
@@ -35,6 +36,8 @@ export interface RankedHit {
 
 /** Entries ranked by the full score; beyond this many only BM25 order matters, so re-ranking stops here. */
 const MIN_POOL = 40;
+/** A term in more than this share of entries says almost nothing (BM25 idf near 0) and costs the most. */
+const MAX_DF_SHARE = 0.5;
 /** Servers whose whole tool list joins the candidates even where an entry's own text does not match. */
 const TOP_SERVERS = 3;
 
@@ -54,7 +57,9 @@ function accumulate(
   }
 }
 
-function makeFilter(data: IndexData, opts: SearchQueryOptions): (doc: number) => boolean {
+/** The query's filters as a predicate, or undefined when there are none (the common, fast case). */
+function makeFilter(data: IndexData, opts: SearchQueryOptions): ((doc: number) => boolean) | undefined {
+  if (opts.kind === undefined && opts.server === undefined && opts.category === undefined) return undefined;
   const kinds =
     opts.kind === undefined
       ? undefined
@@ -76,6 +81,20 @@ function priorFactor(data: IndexData, doc: number): number {
   return Math.max(0, 1 + data.priorWeight * Math.max(-1, Math.min(1, p)));
 }
 
+/** Ids of the `k` best-scoring servers with a score above 0, by a linear scan. */
+function topServers(scores: Float64Array, k: number): number[] {
+  const best: number[] = [];
+  for (let s = 0; s < scores.length; s++) {
+    const v = scores[s] as number;
+    if (v <= 0 || (best.length === k && v <= (scores[best[k - 1] as number] as number))) continue;
+    if (best.length === k) best.pop();
+    let at = best.length;
+    while (at > 0 && (scores[best[at - 1] as number] as number) < v) at--;
+    best.splice(at, 0, s);
+  }
+  return best;
+}
+
 /** Scores every matching entry by BM25F plus server evidence, and keeps the best `poolSize` as candidates. */
 function candidates(
   data: IndexData,
@@ -84,53 +103,55 @@ function candidates(
   opts: SearchQueryOptions,
   poolSize: number,
 ): Candidate[] {
-  const { entryScores, touched, serverScores } = data.scratch;
-  const keep = makeFilter(data, opts);
+  const { entryScores, touched, serverScores, seen } = data.scratch;
   let nTouched = 0;
-  for (const q of parsed.terms) {
-    accumulate(data.entryPostings, data.entryPostings.terms.get(q.term), q.weight, entryScores, (d) => {
+  const touch = (d: number) => {
+    if (seen[d] === 0) {
+      seen[d] = 1;
       touched[nTouched++] = d;
-    });
+    }
+  };
+  for (const q of parsed.terms) {
+    accumulate(data.entryPostings, data.entryPostings.terms.get(q.term), q.weight, entryScores, touch);
     accumulate(data.serverPostings, data.serverPostings.terms.get(q.term), q.weight, serverScores);
   }
+  const T=(globalThis as any).T; let t1=performance.now();
   let maxLexical = 0;
   for (let i = 0; i < nTouched; i++)
     maxLexical = Math.max(maxLexical, entryScores[touched[i] as number] as number);
   let maxServer = 0;
-  for (const s of serverScores) maxServer = Math.max(maxServer, s);
-  const serverPart = (doc: number) =>
-    maxServer > 0
-      ? (data.weights.server * (maxLexical || 1) * (serverScores[data.serverOf[doc] as number] as number)) /
-        maxServer
-      : 0;
-
-  const names = matchNames(data.names, query, parsed.sequence);
-  const pool = new Map<number, number>();
-  const consider = (doc: number) => {
-    if (!pool.has(doc) && keep(doc)) pool.set(doc, (entryScores[doc] as number) + serverPart(doc));
-  };
-  for (let i = 0; i < nTouched; i++) consider(touched[i] as number);
-  if (maxServer > 0) {
-    const order = serverScores
-      .map((_, s) => s)
-      .sort((a, b) => (serverScores[b] as number) - (serverScores[a] as number));
-    for (const s of order.slice(0, TOP_SERVERS))
-      if ((serverScores[s] as number) > 0) for (const d of data.serverEntries[s] ?? []) consider(d);
-  }
-  for (const d of names.identifier) consider(d);
-  for (const d of names.phrase) consider(d);
-
+  for (const v of serverScores) maxServer = Math.max(maxServer, v);
+  const scale = maxServer > 0 ? (data.weights.server * (maxLexical || 1)) / maxServer : 0;
+  for (const s of topServers(serverScores, TOP_SERVERS))
+    for (const d of data.serverEntries[s] ?? []) touch(d);
+  T.acc=(T.acc??0)+0; 
+  let t2=performance.now(); const names = matchNames(data.names, query, parsed.sequence);
+  T.names=(T.names??0)+performance.now()-t2;
+  for (const d of names.identifier) touch(d);
+  for (const d of names.phrase) touch(d);
   const tier = (d: number) => (names.identifier.has(d) ? 2 : names.phrase.has(d) ? 1 : 0);
-  const chosen = [...pool].sort((a, b) => tier(b[0]) - tier(a[0]) || b[1] - a[1]).slice(0, poolSize);
-  const result = chosen.map(([doc]) => ({
+
+  T.pre=(T.pre??0)+performance.now()-t1; const keep = makeFilter(data, opts);
+  const best = new TopK(poolSize);
+  const exact = names.identifier.size + names.phrase.size > 0;
+  for (let i = 0; i < nTouched; i++) {
+    const d = touched[i] as number;
+    if (keep && !keep(d)) continue;
+    const base = (entryScores[d] as number) + scale * (serverScores[data.serverOf[d] as number] as number);
+    best.offer(exact ? base + 1e9 * tier(d) : base, d);
+  }
+  const result = best.ids_().map((doc) => ({
     doc,
     lexical: entryScores[doc] as number,
-    server: serverPart(doc),
+    server: scale * (serverScores[data.serverOf[doc] as number] as number),
     exactTier: tier(doc),
     priorFactor: priorFactor(data, doc),
     matches: [] as TermMatch[],
   }));
-  for (let i = 0; i < nTouched; i++) entryScores[touched[i] as number] = 0;
+  for (let i = 0; i < nTouched; i++) {
+    entryScores[touched[i] as number] = 0;
+    seen[touched[i] as number] = 0;
+  }
   serverScores.fill(0);
   return result;
 }
@@ -186,6 +207,7 @@ export function rank(
   query: string,
   opts: SearchQueryOptions,
 ): { parsed: ParsedQuery; hits: RankedHit[] } {
+  const T=(globalThis as any).T ??= {parse:0,cand:0,coll:0,fin:0}; let t0=performance.now();
   const p = data;
   const parsed = parseQuery(
     query,
@@ -195,8 +217,18 @@ export function rank(
     (t) => p.entryPostings.terms.has(t) || p.serverPostings.terms.has(t),
   );
   const limit = Math.max(1, Math.floor(opts.limit ?? 10));
+  const postings = data.entryPostings;
+  const common = postings.docCount * MAX_DF_SHARE;
+  parsed.terms = parsed.terms.filter((q) => {
+    const id = postings.terms.get(q.term);
+    return id === undefined || (postings.offsets[id + 1] as number) - (postings.offsets[id] as number) <= common;
+  });
   if (parsed.terms.length === 0 && query.trim() === '') return { parsed, hits: [] };
+  T.parse+=performance.now()-t0; t0=performance.now();
   const pool = candidates(data, parsed, query, opts, Math.max(MIN_POOL, limit * 2));
+  T.cand+=performance.now()-t0; t0=performance.now();
   collectMatches(data, parsed, pool);
-  return { parsed, hits: finalScores(data, parsed, pool, limit) };
+  T.coll+=performance.now()-t0; t0=performance.now();
+  const r= { parsed, hits: finalScores(data, parsed, pool, limit) };
+  T.fin+=performance.now()-t0; return r;
 }

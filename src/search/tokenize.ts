@@ -24,12 +24,33 @@ export function stemWord(word: string): string {
   return s;
 }
 
-/** Splits `getWeatherByCity`, `HTMLToText` and `npmVulnerabilities` into their words. */
+const isUpper = (c: number) => c >= 65 && c <= 90;
+const isLowerOrDigit = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+
+/**
+ * Splits `getWeatherByCity`, `HTMLToText` and `npmVulnerabilities` into their words. ASCII words take a
+ * char-code scan (this runs for every capitalised query word); others take the Unicode-aware regexes.
+ */
 function splitCamel(word: string): string[] {
-  return word
-    .replace(/([\p{Ll}\p{N}])(\p{Lu})/gu, '$1 $2')
-    .replace(/(\p{Lu})(\p{Lu}\p{Ll})/gu, '$1 $2')
-    .split(' ');
+  if (!/^[\x00-\x7f]*$/.test(word)) {
+    return word
+      .replace(/([\p{Ll}\p{N}])(\p{Lu})/gu, '$1 $2')
+      .replace(/(\p{Lu})(\p{Lu}\p{Ll})/gu, '$1 $2')
+      .split(' ');
+  }
+  const parts: string[] = [];
+  let start = 0;
+  for (let i = 1; i < word.length; i++) {
+    const prev = word.charCodeAt(i - 1);
+    const cur = word.charCodeAt(i);
+    const next = i + 1 < word.length ? word.charCodeAt(i + 1) : 0;
+    if (isUpper(cur) && (isLowerOrDigit(prev) || (isUpper(prev) && next >= 97 && next <= 122))) {
+      parts.push(word.slice(start, i));
+      start = i;
+    }
+  }
+  parts.push(word.slice(start));
+  return parts;
 }
 
 /** Character bigrams of a run in an unspaced script; a lone character stands for itself. */
@@ -43,6 +64,18 @@ function bigrams(run: string, out: (term: string, surface: string) => boolean): 
   return true;
 }
 
+/** True when the text has a character from U+2E80 on, where the unspaced scripts start: a cheap pre-check. */
+export function mayHaveCjk(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x2e80) return true;
+  return false;
+}
+
+function emitWord(lower: string, out: (term: string, surface: string) => boolean): boolean {
+  if (lower.length < 2 && !/\p{N}/u.test(lower)) return true;
+  if (STOP_WORDS.has(lower)) return true;
+  return out(stemWord(lower), lower);
+}
+
 /**
  * Calls `out(term, surface)` for each index term of `text`: snake_case, camelCase and kebab-case split,
  * lowercased, stop words dropped, Porter2-stemmed; Han and kana runs become character bigrams.
@@ -50,18 +83,17 @@ function bigrams(run: string, out: (term: string, surface: string) => boolean): 
  */
 export function eachTerm(text: string, out: (term: string, surface: string) => boolean): void {
   for (const match of text.matchAll(WORD)) {
-    for (const part of splitCamel(match[0])) {
-      const pieces = UNSPACED.test(part) ? part.split(UNSPACED_RUNS) : [part];
-      for (const piece of pieces) {
+    const word = match[0];
+    const lower = word.toLowerCase();
+    const parts = word === lower ? [word] : splitCamel(word);
+    for (const part of parts) {
+      if (!mayHaveCjk(part)) {
+        if (!emitWord(part === word ? lower : part.toLowerCase(), out)) return;
+        continue;
+      }
+      for (const piece of part.split(UNSPACED_RUNS)) {
         if (piece === '') continue;
-        if (UNSPACED.test(piece)) {
-          if (!bigrams(piece, out)) return;
-          continue;
-        }
-        const lower = piece.toLowerCase();
-        if (lower.length < 2 && !/\p{N}/u.test(lower)) continue;
-        if (STOP_WORDS.has(lower)) continue;
-        if (!out(stemWord(lower), lower)) return;
+        if (!(UNSPACED.test(piece) ? bigrams(piece, out) : emitWord(piece.toLowerCase(), out))) return;
       }
     }
   }

@@ -12,6 +12,9 @@ export const ENV_OVERRIDES = {
   MCP_DISCOVERY_TIMEOUT: ['discovery', 'timeoutMs'],
   MCP_DISCOVERY_CACHE_SIZE: ['cache', 'maxEntries'],
   MCP_DISCOVERY_CACHE_TTL: ['cache', 'ttlSeconds'],
+  MCP_DISCOVERY_HOST: ['server', 'host'],
+  MCP_DISCOVERY_PORT: ['server', 'port'],
+  MCP_DISCOVERY_TOKEN: ['server', 'token'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type EnvOverride = { variable: string; path: readonly string[]; value: unknown };
@@ -22,11 +25,15 @@ function coerce(raw: string): unknown {
   return /^-?\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : trimmed;
 }
 
+/** Text however it looks: a token or a directory name made only of digits stays a string. */
+const TEXT = new Set(['MCP_DISCOVERY_DATA_DIR', 'MCP_DISCOVERY_HOST', 'MCP_DISCOVERY_TOKEN']);
+
 export function envOverrides(env: Record<string, string | undefined>): EnvOverride[] {
   const found: EnvOverride[] = [];
   for (const [variable, path] of Object.entries(ENV_OVERRIDES)) {
     const raw = env[variable];
-    if (raw !== undefined && raw !== '') found.push({ variable, path, value: coerce(raw) });
+    if (raw !== undefined && raw !== '')
+      found.push({ variable, path, value: TEXT.has(variable) ? raw : coerce(raw) });
   }
   return found;
 }

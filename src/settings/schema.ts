@@ -23,6 +23,21 @@ export const SettingsSchema = z.strictObject({
       userConfigs: z.boolean().default(true),
     })
     .prefault({}),
+  server: z
+    .strictObject({
+      /** Loopback unless told otherwise; any other address needs a token. */
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.number().int().min(0).max(65_535).default(7842),
+      /** Bearer token HTTP clients must send; required to bind beyond loopback. */
+      token: z.string().min(16, 'use a token of at least 16 characters').optional(),
+      /** Full rediscovery while serving; 0 turns it off. */
+      refreshIntervalSeconds: z.number().int().min(0).default(600),
+      /** How long `call_tool` waits for the upstream server. */
+      callTimeoutMs: z.number().int().min(100).default(30_000),
+      /** When not empty, `call_tool` may call only these: `server` or `server/tool` entries. */
+      allowCalls: z.array(z.string().min(1)).default([]),
+    })
+    .prefault({}),
   search: z
     .strictObject({
       /** Results returned when the caller gives no limit. */

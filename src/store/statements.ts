@@ -138,7 +138,11 @@ export function prepareStatements(db: Database.Database) {
       `INSERT INTO changes (run_id, server, kind, name, uri, change, content_hash, at)
        VALUES (@run_id, @server, @kind, @name, @uri, @change, @content_hash, @at)`,
     ),
-    lastRun: pluck<[], string>(`SELECT document FROM runs WHERE kind = 'discover' ORDER BY seq DESC LIMIT 1`),
+    // A partial run (one server refreshed) is not "the last run" a person asks `servers` about.
+    lastRun: pluck<[], string>(
+      `SELECT document FROM runs WHERE kind = 'discover' AND coalesce(json_extract(document, '$.partial'), 0) = 0
+       ORDER BY seq DESC LIMIT 1`,
+    ),
     runs: prepare<[number], RunRow>(
       `SELECT r.run_id, r.kind, r.origin, r.started_at, r.duration_ms, r.summary,
          COALESCE(SUM(c.change = 'added'), 0) AS added, COALESCE(SUM(c.change = 'removed'), 0) AS removed,

@@ -1,8 +1,14 @@
+import type { ResourceDetector } from '@opentelemetry/resources';
+import type { IMetricReader } from '@opentelemetry/sdk-metrics';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { log } from './logger.js';
+import { type MetricsHandler, prometheusReader } from './prometheus.js';
 
 export interface Telemetry {
   /** Flushes and stops exporting; never waits longer than `timeoutMs` (an absent collector must not hold the CLI). */
   shutdown(timeoutMs?: number): Promise<void>;
+  /** Prometheus text exposition of every metric, when started with `prometheus: true`. */
+  metricsHandler?: MetricsHandler;
 }
 
 export interface TelemetryOptions {
@@ -15,14 +21,16 @@ export interface TelemetryOptions {
    * does not, so that without a collector it never spends its last seconds retrying an export nobody receives.
    */
   exportByDefault?: boolean;
+  /** Also keep metrics for a Prometheus scrape of the HTTP face's /metrics, with or without OTLP export. */
+  prometheus?: boolean;
 }
 
 const disabled: Telemetry = { shutdown: async () => {} };
 
 /**
- * Starts the OpenTelemetry SDK: OTLP over HTTP for traces and metrics, host metrics (process.memory.usage among
- * them). OTEL_SDK_DISABLED, OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES and OTEL_EXPORTER_OTLP_* are honoured by the
- * SDK itself; `mcp-discovery` is only the default service name.
+ * Starts the OpenTelemetry SDK: OTLP over HTTP for traces and metrics, a Prometheus reader when asked, host
+ * metrics (process.memory.usage among them). OTEL_SDK_DISABLED, OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES and
+ * OTEL_EXPORTER_OTLP_* are honoured by the SDK itself; `mcp-discovery` is only the default service name.
  */
 export async function startTelemetry(options: TelemetryOptions): Promise<Telemetry> {
   const env = options.env ?? process.env;
@@ -31,42 +39,40 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
     env.OTEL_EXPORTER_OTLP_ENDPOINT ??
     env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
     env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT;
-  if (!configured && !options.exportByDefault) {
+  const otlp = Boolean(configured || options.exportByDefault);
+  if (!otlp && !options.prometheus) {
     log.debug('telemetry: no OTLP endpoint set (OTEL_EXPORTER_OTLP_ENDPOINT); not exporting');
     return disabled;
   }
-  log.debug({ endpoint: configured ?? 'http://localhost:4318' }, 'telemetry: exporting OTLP over HTTP');
+  if (otlp)
+    log.debug({ endpoint: configured ?? 'http://localhost:4318' }, 'telemetry: exporting OTLP over HTTP');
+  else log.debug('telemetry: no OTLP endpoint set (OTEL_EXPORTER_OTLP_ENDPOINT); metrics only on /metrics');
 
-  // Loaded only when exporting: the SDK and exporters take about half a second to import.
-  const [
-    { OTLPMetricExporter },
-    { OTLPTraceExporter },
-    { HostMetrics },
-    { resourceFromAttributes },
-    { PeriodicExportingMetricReader },
-    { NodeSDK },
-    semconv,
-  ] = await Promise.all([
-    import('@opentelemetry/exporter-metrics-otlp-http'),
-    import('@opentelemetry/exporter-trace-otlp-http'),
+  // Loaded only when needed: the SDK and exporters take about half a second to import.
+  const [{ HostMetrics }, resources, { NodeSDK }, semconv, exporters, prometheus] = await Promise.all([
     import('@opentelemetry/host-metrics'),
     import('@opentelemetry/resources'),
-    import('@opentelemetry/sdk-metrics'),
     import('@opentelemetry/sdk-node'),
     import('@opentelemetry/semantic-conventions'),
+    otlp ? otlpExporters(options.exportIntervalMs ?? 15_000) : undefined,
+    options.prometheus ? prometheusReader() : undefined,
   ]);
+  const metricReaders = [exporters?.metricReader, prometheus?.reader].filter((r) => r !== undefined);
   const sdk = new NodeSDK({
-    resource: resourceFromAttributes({
+    resource: resources.resourceFromAttributes({
       [semconv.ATTR_SERVICE_NAME]: 'mcp-discovery',
       [semconv.ATTR_SERVICE_VERSION]: options.serviceVersion,
     }),
-    traceExporter: new OTLPTraceExporter(),
-    metricReaders: [
-      new PeriodicExportingMetricReader({
-        exporter: new OTLPMetricExporter(),
-        exportIntervalMillis: options.exportIntervalMs ?? 15_000,
-      }),
+    resourceDetectors: [
+      resources.envDetector,
+      withoutCommandArgs(resources.processDetector),
+      resources.hostDetector,
     ],
+    metricReaders,
+    // Without OTLP, empty lists rather than absent ones: absent, the SDK would build OTLP exporters from OTEL_* env.
+    ...(exporters
+      ? { traceExporter: exporters.traceExporter }
+      : { spanProcessors: [], logRecordProcessors: [] }),
     instrumentations: [],
   });
   try {
@@ -77,6 +83,7 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
     return disabled;
   }
   return {
+    ...(prometheus && { metricsHandler: prometheus.handler }),
     async shutdown(timeoutMs = 2_000) {
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<void>((resolve) => {
@@ -86,5 +93,41 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
       await Promise.race([sdk.shutdown().catch(() => undefined), deadline]);
       clearTimeout(timer);
     },
+  };
+}
+
+/**
+ * The process detector without `process.command_args`: the command line may carry `--token`, and resource
+ * attributes go out with every span batch and as `target_info` labels on /metrics.
+ */
+function withoutCommandArgs(detector: ResourceDetector): ResourceDetector {
+  return {
+    detect(config) {
+      const { attributes = {}, ...rest } = detector.detect(config);
+      return {
+        ...rest,
+        attributes: Object.fromEntries(
+          Object.entries(attributes).filter(([key]) => key !== 'process.command_args'),
+        ),
+      };
+    },
+  };
+}
+
+async function otlpExporters(
+  exportIntervalMs: number,
+): Promise<{ traceExporter: SpanExporter; metricReader: IMetricReader }> {
+  const [{ OTLPMetricExporter }, { OTLPTraceExporter }, { PeriodicExportingMetricReader }] =
+    await Promise.all([
+      import('@opentelemetry/exporter-metrics-otlp-http'),
+      import('@opentelemetry/exporter-trace-otlp-http'),
+      import('@opentelemetry/sdk-metrics'),
+    ]);
+  return {
+    traceExporter: new OTLPTraceExporter(),
+    metricReader: new PeriodicExportingMetricReader({
+      exporter: new OTLPMetricExporter(),
+      exportIntervalMillis: exportIntervalMs,
+    }),
   };
 }

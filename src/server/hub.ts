@@ -1,0 +1,190 @@
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { MeteredCache } from '../cache/index.js';
+import { CatalogSearch, newSearchCache, type SearchAnswer } from '../catalog-search.js';
+import { discover, readSpecs } from '../discover.js';
+import { relistServer, runDocument } from '../discovery/index.js';
+import type { ResolvedSettings } from '../settings/index.js';
+import type { ServerSpec, SourceContext } from '../sources/index.js';
+import { dbFile, openSqliteStore, type RunChanges, type Store, type StoredServer } from '../store/index.js';
+import { log } from '../telemetry/index.js';
+import { VERSION } from '../version.js';
+import { UpstreamPool } from './upstream.js';
+
+export interface HubOptions {
+  settings: ResolvedSettings;
+  configFiles?: string[];
+  context?: SourceContext;
+  /** Probe every configured server before serving (the default), so the catalog starts current. */
+  discoverOnStart?: boolean;
+}
+
+/** Why `call_tool` refused, in words a model can act on. */
+export class CallRefused extends Error {
+  override name = 'CallRefused';
+}
+
+/**
+ * The long-running state behind the MCP server: the store, the current catalog snapshot (swapped whole, never
+ * edited), sessions to upstream servers, and the refreshes that keep the catalog current: on a schedule, on
+ * request, and at once when a live server announces that its lists changed. Refreshes run one at a time.
+ */
+export class Hub {
+  private snapshot: CatalogSearch;
+  private specs = new Map<string, ServerSpec>();
+  private queue: Promise<unknown> = Promise.resolve();
+  private timer: NodeJS.Timeout | undefined;
+  readonly pool: UpstreamPool;
+  readonly startedAt = Date.now();
+
+  private constructor(
+    readonly store: Store,
+    private readonly options: HubOptions,
+    private readonly cache: MeteredCache<SearchAnswer>,
+  ) {
+    this.snapshot = CatalogSearch.build({ version: 0, servers: [], entries: [] }, options.settings, cache);
+    this.pool = new UpstreamPool(this.specs, {
+      connectTimeoutMs: options.settings.discovery.timeoutMs,
+      clientVersion: VERSION,
+      onListChanged: (server) =>
+        void this.relist(server).catch((error) => log.warn({ server, err: error }, 'relist failed')),
+    });
+  }
+
+  static async start(options: HubOptions): Promise<Hub> {
+    const store = await openSqliteStore(dbFile(options.settings.dataDir));
+    const hub = new Hub(store, options, newSearchCache(options.settings));
+    try {
+      if (options.discoverOnStart ?? true) await hub.refresh();
+      else await hub.reload((await readSpecs(hub.options)).specs);
+      await hub.watchLiveServers();
+    } catch (error) {
+      await hub.close();
+      throw error;
+    }
+    const every = options.settings.server.refreshIntervalSeconds;
+    if (every > 0) {
+      hub.timer = setInterval(
+        () => void hub.refresh().catch((error) => log.warn({ err: error }, 'scheduled refresh failed')),
+        every * 1000,
+      );
+      hub.timer.unref();
+    }
+    return hub;
+  }
+
+  /** The catalog as it is now; hold on to it for the whole of one request. */
+  get catalog(): CatalogSearch {
+    return this.snapshot;
+  }
+
+  get cacheStats() {
+    return this.cache.stats();
+  }
+
+  /** Probes every configured server (or one) and swaps in the new catalog. Returns what changed. */
+  refresh(server?: string): Promise<RunChanges> {
+    return this.serialize(async () => {
+      if (server && !(await readSpecs(this.options)).specs.some((s) => s.name === server)) {
+        throw new CallRefused(`unknown server "${server}": it is not configured here`);
+      }
+      const { changes, specs } = await discover({
+        ...this.options,
+        store: this.store,
+        only: server ? [server] : undefined,
+      });
+      await this.reload(specs);
+      return changes;
+    });
+  }
+
+  /** A live server's lists changed: read them again over its own session and swap in the new catalog. */
+  relist(server: string): Promise<RunChanges> {
+    return this.serialize(async () => {
+      const spec = this.specs.get(server);
+      if (!spec) return { runId: '', added: [], removed: [], changed: [] };
+      const t0 = performance.now();
+      const startedAt = new Date();
+      const report = await relistServer(spec, await this.pool.live(server), {
+        timeoutMs: this.options.settings.discovery.timeoutMs,
+        slowMs: this.options.settings.discovery.slowMs,
+        clientVersion: VERSION,
+      });
+      const run = runDocument([report], [], {
+        startedAt,
+        durationMs: performance.now() - t0,
+        concurrency: 1,
+        timeoutMs: this.options.settings.discovery.timeoutMs,
+        partial: true,
+      });
+      const changes = await this.store.recordRun(run);
+      await this.reload();
+      log.info(
+        { server, added: changes.added.length, removed: changes.removed.length },
+        'catalog follows list change',
+      );
+      return changes;
+    });
+  }
+
+  async servers(): Promise<StoredServer[]> {
+    return this.store.servers();
+  }
+
+  ready(): { ok: boolean; checks: Record<string, string> } {
+    return {
+      ok: true,
+      checks: { index: `version ${this.snapshot.version}, ${this.snapshot.catalog.entries.length} entries` },
+    };
+  }
+
+  async callTool(server: string, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+    const { allowCalls, callTimeoutMs } = this.options.settings.server;
+    if (!this.snapshot.entry(server, name))
+      throw new CallRefused(
+        `no tool "${name}" on server "${server}" in the catalog; search_tools finds what there is`,
+      );
+    if (allowCalls.length > 0 && !allowCalls.includes(server) && !allowCalls.includes(`${server}/${name}`)) {
+      throw new CallRefused(`calls to ${server}/${name} are not allowed here (server.allowCalls)`);
+    }
+    if (!this.pool.has(server))
+      throw new CallRefused(
+        `server "${server}" is in the catalog but not configured here (imported?), so it cannot be called`,
+      );
+    return this.pool.callTool(server, name, args, callTimeoutMs);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    await this.queue.catch(() => undefined);
+    await this.pool.close();
+    await this.store.close();
+  }
+
+  private serialize<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(task, task);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async reload(specs?: ServerSpec[]): Promise<void> {
+    if (specs) {
+      this.specs = new Map(specs.map((s) => [s.name, s]));
+      this.pool.updateSpecs(this.specs);
+    }
+    this.snapshot = CatalogSearch.build(await this.store.catalog(), this.options.settings, this.cache);
+  }
+
+  /** Servers that announce list changes get a lasting session, so the catalog can follow them. */
+  private async watchLiveServers(): Promise<void> {
+    const live = (await this.store.servers()).filter((s) => {
+      const caps = s.capabilities as Record<string, { listChanged?: boolean } | undefined> | undefined;
+      const answered = s.health === 'healthy' || s.health === 'degraded';
+      return (
+        answered &&
+        this.specs.has(s.name) &&
+        ['tools', 'resources', 'prompts'].some((k) => caps?.[k]?.listChanged)
+      );
+    });
+    this.pool.watch(live.map((s) => s.name));
+  }
+}

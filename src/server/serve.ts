@@ -1,0 +1,84 @@
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { ResolvedSettings } from '../settings/index.js';
+import type { Telemetry } from '../telemetry/index.js';
+import { log } from '../telemetry/index.js';
+import { startHttpFace } from './http.js';
+import { Hub } from './hub.js';
+import { connectSession } from './mcp.js';
+
+export interface ServeOptions {
+  settings: ResolvedSettings;
+  telemetry: Telemetry;
+  configFiles: string[];
+  discoverOnStart: boolean;
+  face: 'stdio' | 'http';
+  /** Where the HTTP face announces itself; stderr keeps stdout free for `--stdio`. */
+  announce?: (text: string) => void;
+}
+
+/** Runs until a signal or, for stdio, until the client closes stdin; then ends sessions, children and telemetry. */
+export async function serve(options: ServeOptions): Promise<void> {
+  const { settings, telemetry } = options;
+  const hub = await Hub.start({
+    settings,
+    configFiles: options.configFiles,
+    discoverOnStart: options.discoverOnStart,
+  });
+  let stop: () => Promise<void>;
+  const stopped = new Promise<void>((resolve) => {
+    let closing = false;
+    const end = () => {
+      if (closing) return;
+      closing = true;
+      void stop()
+        .catch((error) => log.error({ err: error }, 'shutdown failed'))
+        .finally(resolve);
+    };
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.removeAllListeners(signal);
+      process.once(signal, end);
+    }
+    if (options.face === 'stdio') process.stdin.once('end', end);
+  });
+
+  if (options.face === 'stdio') {
+    const transport = new StdioServerTransport();
+    await connectSession(hub, transport, 'pipe');
+    stop = async () => {
+      await transport.close();
+      await hub.close();
+      await telemetry.shutdown();
+    };
+  } else {
+    const { host, port, token } = settings.server;
+    const face = await startHttpFace({
+      host,
+      port,
+      token,
+      connect: (transport) => connectSession(hub, transport, 'tcp'),
+      ready: async () => hub.ready(),
+      metrics: telemetry.metricsHandler,
+    });
+    const announce = options.announce ?? ((text: string) => process.stdout.write(`${text}\n`));
+    announce(banner(face.mcpUrl, face.metricsUrl, !!token));
+    stop = async () => {
+      await face.close();
+      await hub.close();
+      await telemetry.shutdown();
+    };
+  }
+  await stopped;
+}
+
+function banner(mcpUrl: string, metricsUrl: string, withToken: boolean): string {
+  const auth = withToken ? ' --header "Authorization: Bearer $MCP_DISCOVERY_TOKEN"' : '';
+  return [
+    `mcp-discovery serving MCP at ${mcpUrl}`,
+    `metrics at ${metricsUrl} (also /healthz, /readyz)`,
+    '',
+    'Add it to Claude Code:',
+    `  claude mcp add --transport http mcp-discovery ${mcpUrl}${auth}`,
+    'Add it to Claude Desktop (claude_desktop_config.json), through the stdio face:',
+    '  "mcpServers": { "mcp-discovery": { "command": "npx", "args": ["mcp-discovery", "serve", "--stdio"] } }',
+  ].join('\n');
+}
