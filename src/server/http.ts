@@ -87,6 +87,8 @@ export async function startHttpFace(o: HttpFaceOptions): Promise<HttpFace> {
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     route(req, res).catch((error: unknown) => {
+      // A client that hung up mid-request is routine, not a fault of ours.
+      if (res.destroyed) return log.debug({ err: error }, 'http: client went away');
       // Logged without the request: its headers may hold the token.
       log.warn({ err: error, path: req.url?.split('?', 1)[0] }, 'http: request failed');
       if (res.headersSent) res.destroy();

@@ -69,7 +69,10 @@ export class ServerTracedTransport implements Transport {
   }
 
   private receive(message: JSONRPCMessage, extra: Parameters<NonNullable<Transport['onmessage']>>[1]): void {
-    if (!('method' in message) || !('id' in message)) return this.onmessage?.(message, extra);
+    if (!('method' in message) || !('id' in message)) {
+      this.onmessage?.(message, extra);
+      return;
+    }
     const params = message.params as Params;
     const name = typeof params?.name === 'string' ? params.name : undefined;
     const uri = typeof params?.uri === 'string' ? params.uri : undefined;

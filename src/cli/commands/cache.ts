@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { cacheFile, deleteCaches } from '../../cache/index.js';
-import type { CatalogSearch } from '../../catalog-search.js';
 import { type GlobalOptions, resolveSettings, startRuntime, writeJson } from '../runtime.js';
 
 const percent = (rate: number | null) =>
