@@ -1,4 +1,6 @@
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
@@ -6,16 +8,47 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { startHttpFace } from '../src/server/http.js';
 import { type BenchResult, printTable } from './report.js';
 
-/** The part of autocannon's result used here (the package ships no types). */
 interface LoadResult {
-  latency: { p50: number; p99: number; max: number };
-  requests: { average: number; total: number };
-  non2xx: number;
-  errors: number;
-  timeouts: number;
+  requests: number;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  failures: number;
 }
-type Autocannon = (options: Record<string, unknown>) => Promise<LoadResult>;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+/**
+ * autocannon in a worker thread of our own, for two reasons: the load generator must not share the face's event
+ * loop, and each request needs a fresh JSON-RPC id (the transport routes a response by id, so repeats on one
+ * session cross streams). autocannon's `idReplacement` cannot give one here (it sizes Content-Length for 27-char
+ * ids; the installed hyperid makes 24-char ones) and its own `workers` take `setupRequest` only as a module path.
+ * Latencies come from its `response` events, unrounded (its histogram keeps whole milliseconds).
+ */
+const LOAD_WORKER = `
+const { parentPort, workerData: w } = require('node:worker_threads');
+const autocannon = require(w.autocannon);
+let id = 0;
+const setupRequest = (req) => ({ ...req, body: w.body.replace('"ID"', String(++id)) });
+const latencies = [];
+const run = autocannon({ ...w.options, requests: [{ setupRequest }] });
+run.on('response', (_client, status, _bytes, ms) => { if (status < 300) latencies.push(ms); });
+run.then((r) => {
+  latencies.sort((a, b) => a - b);
+  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  parentPort.postMessage({
+    requests: r.requests.total, requestsPerSecond: r.requests.average, failures: r.non2xx + r.errors + r.timeouts,
+    p50Ms: at(0.5), p99Ms: at(0.99), maxMs: latencies.at(-1) ?? 0,
+  });
+});
+`;
+
+function load(workerData: { autocannon: string; body: string; options: Record<string, unknown> }) {
+  return new Promise<LoadResult>((resolve, reject) => {
+    const worker = new Worker(LOAD_WORKER, { eval: true, workerData });
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+}
 
 const RATE = 200;
 const SECONDS = 10;
@@ -50,63 +83,58 @@ export async function benchHttpLoad(
   const transport = new StreamableHTTPClientTransport(new URL(face.mcpUrl));
   try {
     await client.connect(transport);
-    const load = (overallRate?: number) =>
-      autocannon({
-        url: face.mcpUrl,
-        method: 'POST',
-        workers: 1,
-        connections: CONNECTIONS,
-        duration: SECONDS,
-        ...(overallRate && { overallRate }),
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/json, text/event-stream',
-          'mcp-session-id': transport.sessionId ?? '',
-          'mcp-protocol-version': transport.protocolVersion ?? '',
-        },
-        // A fresh id per request: the transport routes each response by id, so repeats would cross streams.
-        idReplacement: true,
+    const run = (overallRate?: number) =>
+      load({
+        autocannon: createRequire(import.meta.url).resolve('autocannon'),
         body: JSON.stringify({
           jsonrpc: '2.0',
-          id: '[<id>]',
+          id: 'ID',
           method: 'tools/call',
           params: { name: 'search_tools', arguments: { query: 'read a file' } },
         }),
+        options: {
+          url: face.mcpUrl,
+          method: 'POST',
+          connections: CONNECTIONS,
+          duration: SECONDS,
+          ...(overallRate && { overallRate }),
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json, text/event-stream',
+            'mcp-session-id': transport.sessionId ?? '',
+            'mcp-protocol-version': transport.protocolVersion ?? '',
+          },
+        },
       });
-    const fixed = await load(RATE);
-    const open = await load();
-    const failures = (r: LoadResult) => r.non2xx + r.errors + r.timeouts;
+    const fixed = await run(RATE);
+    const open = await run();
+    const ms = (v: number) => `${v.toFixed(2)} ms`;
     printTable('http-load: tools/call over streamable HTTP, one session', [
-      { metric: `${RATE} req/s for ${SECONDS} s: requests`, value: String(fixed.requests.total) },
-      { metric: `${RATE} req/s: p50 latency`, value: `${fixed.latency.p50} ms` },
-      { metric: `${RATE} req/s: p99 latency (target <= ${P99_TARGET_MS})`, value: `${fixed.latency.p99} ms` },
-      { metric: `${RATE} req/s: max latency`, value: `${fixed.latency.max} ms` },
-      { metric: `${RATE} req/s: failures`, value: String(failures(fixed)) },
-      { metric: `unthrottled, ${CONNECTIONS} connections: req/s`, value: open.requests.average.toFixed(0) },
-      { metric: 'unthrottled: p50 / p99 latency', value: `${open.latency.p50} / ${open.latency.p99} ms` },
-      { metric: 'unthrottled: failures', value: String(failures(open)) },
+      { metric: `${RATE} req/s for ${SECONDS} s: requests`, value: String(fixed.requests) },
+      { metric: `${RATE} req/s: p50 latency`, value: ms(fixed.p50Ms) },
+      { metric: `${RATE} req/s: p99 latency (target <= ${P99_TARGET_MS} ms)`, value: ms(fixed.p99Ms) },
+      { metric: `${RATE} req/s: max latency`, value: ms(fixed.maxMs) },
+      { metric: `${RATE} req/s: failures`, value: String(fixed.failures) },
+      { metric: `unthrottled, ${CONNECTIONS} connections: req/s`, value: open.requestsPerSecond.toFixed(0) },
+      { metric: 'unthrottled: p50 / p99 latency', value: `${ms(open.p50Ms)} / ${ms(open.p99Ms)}` },
+      { metric: 'unthrottled: failures', value: String(open.failures) },
     ]);
+    const round = (r: LoadResult) => ({
+      ...r,
+      requestsPerSecond: Math.round(r.requestsPerSecond),
+      p50Ms: Number(r.p50Ms.toFixed(3)),
+      p99Ms: Number(r.p99Ms.toFixed(3)),
+      maxMs: Number(r.maxMs.toFixed(3)),
+    });
     return {
       name: 'http-load',
       data: {
         connections: CONNECTIONS,
         seconds: SECONDS,
-        fixedRate: {
-          rate: RATE,
-          requests: fixed.requests.total,
-          p50Ms: fixed.latency.p50,
-          p99Ms: fixed.latency.p99,
-          maxMs: fixed.latency.max,
-          failures: failures(fixed),
-        },
-        unthrottled: {
-          requestsPerSecond: Math.round(open.requests.average),
-          requests: open.requests.total,
-          p50Ms: open.latency.p50,
-          p99Ms: open.latency.p99,
-          failures: failures(open),
-        },
+        fixedRate: { rate: RATE, ...round(fixed) },
+        unthrottled: round(open),
         p99TargetMs: P99_TARGET_MS,
+        cores: availableParallelism(),
       },
     };
   } finally {

@@ -83,16 +83,20 @@ export function buildPostings(docs: string[][][], fields: FieldSpec[], k1: numbe
   return { terms, offsets, docs: docIds, weights, fieldMasks, avgLengths, docCount: docs.length };
 }
 
-/** Field mask of `term` in `doc`, 0 when absent: a binary search in the term's posting list. */
-export function fieldMaskOf(p: Postings, termId: number, doc: number): number {
+/** Position of `doc` in the posting list of `termId`, or -1: a binary search (lists are in document order). */
+export function findPosting(p: Postings, termId: number, doc: number): number {
   let lo = p.offsets[termId] as number;
   let hi = (p.offsets[termId + 1] as number) - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >>> 1;
     const d = p.docs[mid] as number;
-    if (d === doc) return p.fieldMasks[mid] as number;
+    if (d === doc) return mid;
     if (d < doc) lo = mid + 1;
     else hi = mid - 1;
   }
-  return 0;
+  return -1;
+}
+
+export function postingCount(p: Postings, termId: number): number {
+  return (p.offsets[termId + 1] as number) - (p.offsets[termId] as number);
 }

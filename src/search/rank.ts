@@ -2,7 +2,7 @@ import { EntryKindSchema } from '../store/catalog.js';
 import type { IndexData } from './build.js';
 import { CategorySchema } from './category.js';
 import { matchNames } from './names.js';
-import type { Postings } from './postings.js';
+import { findPosting, type Postings, postingCount } from './postings.js';
 import { type ParsedQuery, parseQuery } from './query.js';
 import { TopK } from './topk.js';
 import type { SearchQueryOptions } from './types.js';
@@ -38,6 +38,10 @@ export interface RankedHit {
 const MIN_POOL = 40;
 /** A term in more than this share of entries says almost nothing (BM25 idf near 0) and costs the most. */
 const MAX_DF_SHARE = 0.5;
+/** A term in more than this share of entries is frequent: it only adds to entries rarer terms found. */
+const FREQUENT_SHARE = 0.05;
+/** Steps of one binary search in a long posting list, against walking the list: picks the cheaper way. */
+const BINARY_SEARCH_COST = 12;
 /** Servers whose whole tool list joins the candidates even where an entry's own text does not match. */
 const TOP_SERVERS = 3;
 
@@ -111,11 +115,32 @@ function candidates(
       touched[nTouched++] = d;
     }
   };
+  const p = data.entryPostings;
+  const frequent: Array<[number, number]> = [];
   for (const q of parsed.terms) {
-    accumulate(data.entryPostings, data.entryPostings.terms.get(q.term), q.weight, entryScores, touch);
     accumulate(data.serverPostings, data.serverPostings.terms.get(q.term), q.weight, serverScores);
+    const id = p.terms.get(q.term);
+    if (id === undefined) continue;
+    if (postingCount(p, id) > p.docCount * FREQUENT_SHARE) frequent.push([id, q.weight]);
+    else accumulate(p, id, q.weight, entryScores, touch);
   }
-  const T=(globalThis as any).T; let t1=performance.now();
+  // Frequent terms only add to entries a rarer term already found: alone they cannot lift an entry into the
+  // top, and skipping them keeps long queries from touching the whole catalog.
+  for (const [id, weight] of frequent) {
+    if (nTouched * BINARY_SEARCH_COST < postingCount(p, id)) {
+      for (let i = 0; i < nTouched; i++) {
+        const d = touched[i] as number;
+        const j = findPosting(p, id, d);
+        if (j >= 0) entryScores[d] = (entryScores[d] as number) + weight * (p.weights[j] as number);
+      }
+    } else {
+      const end = p.offsets[id + 1] as number;
+      for (let j = p.offsets[id] as number; j < end; j++) {
+        const d = p.docs[j] as number;
+        if (seen[d] === 1) entryScores[d] = (entryScores[d] as number) + weight * (p.weights[j] as number);
+      }
+    }
+  }
   let maxLexical = 0;
   for (let i = 0; i < nTouched; i++)
     maxLexical = Math.max(maxLexical, entryScores[touched[i] as number] as number);
@@ -124,14 +149,12 @@ function candidates(
   const scale = maxServer > 0 ? (data.weights.server * (maxLexical || 1)) / maxServer : 0;
   for (const s of topServers(serverScores, TOP_SERVERS))
     for (const d of data.serverEntries[s] ?? []) touch(d);
-  T.acc=(T.acc??0)+0; 
-  let t2=performance.now(); const names = matchNames(data.names, query, parsed.sequence);
-  T.names=(T.names??0)+performance.now()-t2;
+  const names = matchNames(data.names, query, parsed.sequence);
   for (const d of names.identifier) touch(d);
   for (const d of names.phrase) touch(d);
   const tier = (d: number) => (names.identifier.has(d) ? 2 : names.phrase.has(d) ? 1 : 0);
 
-  T.pre=(T.pre??0)+performance.now()-t1; const keep = makeFilter(data, opts);
+  const keep = makeFilter(data, opts);
   const best = new TopK(poolSize);
   const exact = names.identifier.size + names.phrase.size > 0;
   for (let i = 0; i < nTouched; i++) {
@@ -163,18 +186,22 @@ function collectMatches(data: IndexData, parsed: ParsedQuery, pool: Candidate[])
     candidateOf[c.doc] = i;
   });
   const p = data.entryPostings;
+  const add = (c: Candidate, t: number, j: number) =>
+    c.matches.push({ term: t, score: (parsed.terms[t]?.weight ?? 0) * (p.weights[j] as number), fieldMask: p.fieldMasks[j] as number });
   parsed.terms.forEach((q, t) => {
     const id = p.terms.get(q.term);
     if (id === undefined) return;
+    if (pool.length * BINARY_SEARCH_COST < postingCount(p, id)) {
+      for (const c of pool) {
+        const j = findPosting(p, id, c.doc);
+        if (j >= 0) add(c, t, j);
+      }
+      return;
+    }
     const end = p.offsets[id + 1] as number;
     for (let j = p.offsets[id] as number; j < end; j++) {
       const c = candidateOf[p.docs[j] as number] as number;
-      if (c >= 0)
-        pool[c]?.matches.push({
-          term: t,
-          score: q.weight * (p.weights[j] as number),
-          fieldMask: p.fieldMasks[j] as number,
-        });
+      if (c >= 0) add(pool[c] as Candidate, t, j);
     }
   });
   for (const c of pool) candidateOf[c.doc] = -1;
@@ -207,7 +234,6 @@ export function rank(
   query: string,
   opts: SearchQueryOptions,
 ): { parsed: ParsedQuery; hits: RankedHit[] } {
-  const T=(globalThis as any).T ??= {parse:0,cand:0,coll:0,fin:0}; let t0=performance.now();
   const p = data;
   const parsed = parseQuery(
     query,
@@ -224,11 +250,7 @@ export function rank(
     return id === undefined || (postings.offsets[id + 1] as number) - (postings.offsets[id] as number) <= common;
   });
   if (parsed.terms.length === 0 && query.trim() === '') return { parsed, hits: [] };
-  T.parse+=performance.now()-t0; t0=performance.now();
   const pool = candidates(data, parsed, query, opts, Math.max(MIN_POOL, limit * 2));
-  T.cand+=performance.now()-t0; t0=performance.now();
   collectMatches(data, parsed, pool);
-  T.coll+=performance.now()-t0; t0=performance.now();
-  const r= { parsed, hits: finalScores(data, parsed, pool, limit) };
-  T.fin+=performance.now()-t0; return r;
+  return { parsed, hits: finalScores(data, parsed, pool, limit) };
 }
