@@ -32,12 +32,13 @@ const setupRequest = (req) => ({ ...req, body: w.body.replace('"ID"', String(++i
 const latencies = [];
 const run = autocannon({ ...w.options, requests: [{ setupRequest }] });
 run.on('response', (_client, status, _bytes, ms) => { if (status < 300) latencies.push(ms); });
+// Inside a worker thread autocannon hands back its raw counters rather than the aggregated summary.
 run.then((r) => {
   latencies.sort((a, b) => a - b);
   const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
   parentPort.postMessage({
-    requests: r.requests.total, requestsPerSecond: r.requests.average, failures: r.non2xx + r.errors + r.timeouts,
-    p50Ms: at(0.5), p99Ms: at(0.99), maxMs: latencies.at(-1) ?? 0,
+    requests: r.totalCompletedRequests, requestsPerSecond: r.totalCompletedRequests / r.duration,
+    failures: r.non2xx + r.errors + r.timeouts, p50Ms: at(0.5), p99Ms: at(0.99), maxMs: latencies.at(-1) ?? 0,
   });
 });
 `;

@@ -30,7 +30,12 @@ function add(map: Map<string, number[]>, key: string, doc: number): void {
 }
 
 export function buildNameMatcher(names: string[]): NameMatcher {
-  const m: NameMatcher = { identifiers: new Map(), phrases: new Map(), phraseStarts: new Set(), maxPhraseTerms: 0 };
+  const m: NameMatcher = {
+    identifiers: new Map(),
+    phrases: new Map(),
+    phraseStarts: new Set(),
+    maxPhraseTerms: 0,
+  };
   names.forEach((name, doc) => {
     const key = compact(name);
     if (key !== '') add(m.identifiers, key, doc);

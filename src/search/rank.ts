@@ -187,7 +187,11 @@ function collectMatches(data: IndexData, parsed: ParsedQuery, pool: Candidate[])
   });
   const p = data.entryPostings;
   const add = (c: Candidate, t: number, j: number) =>
-    c.matches.push({ term: t, score: (parsed.terms[t]?.weight ?? 0) * (p.weights[j] as number), fieldMask: p.fieldMasks[j] as number });
+    c.matches.push({
+      term: t,
+      score: (parsed.terms[t]?.weight ?? 0) * (p.weights[j] as number),
+      fieldMask: p.fieldMasks[j] as number,
+    });
   parsed.terms.forEach((q, t) => {
     const id = p.terms.get(q.term);
     if (id === undefined) return;
@@ -247,7 +251,9 @@ export function rank(
   const common = postings.docCount * MAX_DF_SHARE;
   parsed.terms = parsed.terms.filter((q) => {
     const id = postings.terms.get(q.term);
-    return id === undefined || (postings.offsets[id + 1] as number) - (postings.offsets[id] as number) <= common;
+    return (
+      id === undefined || (postings.offsets[id + 1] as number) - (postings.offsets[id] as number) <= common
+    );
   });
   if (parsed.terms.length === 0 && query.trim() === '') return { parsed, hits: [] };
   const pool = candidates(data, parsed, query, opts, Math.max(MIN_POOL, limit * 2));

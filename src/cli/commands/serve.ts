@@ -48,6 +48,16 @@ export function serveCommand(program: Command, wholeNumber: (v: string) => numbe
         { server, discovery },
         { prometheus: !!flags.http, exportByDefault: true },
       );
+      if (flags.http) {
+        // Refused before any server is probed: the fix is a flag away.
+        const { assertBindable } = await import('../../server/http-bind.js');
+        try {
+          assertBindable(rt.settings.server.host, rt.settings.server.token);
+        } catch (error) {
+          await rt.telemetry.shutdown();
+          throw new UsageError((error as Error).message);
+        }
+      }
       const { serve } = await import('../../server/serve.js');
       await serve({
         settings: rt.settings,
