@@ -1,9 +1,13 @@
 import { join } from 'node:path';
+import { benchCallOverhead } from './call-overhead.js';
 import { benchDiscovery } from './discovery.js';
 import { type BenchResult, writeResult } from './report.js';
 
 /** `npm run bench [name...]`: runs the named benchmarks (all by default), prints tables, writes bench/results/. */
-const suites: Record<string, () => Promise<BenchResult>> = { discovery: benchDiscovery };
+const suites: Record<string, () => Promise<BenchResult>> = {
+  discovery: benchDiscovery,
+  'call-overhead': benchCallOverhead,
+};
 
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((w) => !(w in suites));
