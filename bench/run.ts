@@ -2,11 +2,17 @@ import { join } from 'node:path';
 import { benchCallOverhead } from './call-overhead.js';
 import { benchDiscovery } from './discovery.js';
 import { type BenchResult, writeResult } from './report.js';
+import { benchRetrieval } from './retrieval.js';
+import { benchSearchLatency } from './search-latency.js';
+import { benchServeLoad } from './serve-load.js';
 
 /** `npm run bench [name...]`: runs the named benchmarks (all by default), prints tables, writes bench/results/. */
 const suites: Record<string, () => Promise<BenchResult>> = {
   discovery: benchDiscovery,
   'call-overhead': benchCallOverhead,
+  'http-load': benchServeLoad,
+  retrieval: benchRetrieval,
+  'search-latency': benchSearchLatency,
 };
 
 const wanted = process.argv.slice(2);
