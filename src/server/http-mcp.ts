@@ -11,10 +11,18 @@ export interface McpSessionsOptions {
   maxBodyBytes: number;
   /** `Host` header values to accept; absent means no DNS-rebinding check (the face is behind a token). */
   allowedHosts?: string[];
+  /** Open sessions at most; opening one more closes the least recently used (default 1000). */
+  maxSessions?: number;
+  /** A session unused this long is closed by `sweep` (default 30 minutes). */
+  idleMs?: number;
+  clock?: () => number;
 }
 
 export interface McpSessions {
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /** Closes sessions idle for longer than `idleMs`; the face calls it every minute. */
+  sweep(): Promise<void>;
+  readonly size: number;
   close(): Promise<void>;
 }
 
@@ -28,7 +36,22 @@ const sessionHeader = (req: IncomingMessage): string | undefined => {
  * `connect`, a fresh MCP server); every later request carries `mcp-session-id` and goes to its transport.
  */
 export function mcpSessions(options: McpSessionsOptions): McpSessions {
+  // Insertion order is recency: a used session is moved to the end, so the first one is the least recently used.
   const transports = new Map<string, StreamableHTTPServerTransport>();
+  const lastUsed = new Map<string, number>();
+  const now = options.clock ?? Date.now;
+  const maxSessions = options.maxSessions ?? 1000;
+  const idleMs = options.idleMs ?? 30 * 60_000;
+
+  const touch = (id: string): StreamableHTTPServerTransport | undefined => {
+    const transport = transports.get(id);
+    if (transport) {
+      transports.delete(id);
+      transports.set(id, transport);
+      lastUsed.set(id, now());
+    }
+    return transport;
+  };
   const dnsRebinding = options.allowedHosts
     ? { allowedHosts: options.allowedHosts, enableDnsRebindingProtection: true }
     : {};
@@ -42,6 +65,9 @@ export function mcpSessions(options: McpSessionsOptions): McpSessions {
       // Stored as soon as the id exists, before the initialize response leaves, so no follow-up can miss it.
       onsessioninitialized: (id) => {
         transports.set(id, transport);
+        lastUsed.set(id, now());
+        const oldest = transports.size > maxSessions ? transports.values().next().value : undefined;
+        void oldest?.close();
       },
       ...dnsRebinding,
     });
@@ -51,7 +77,10 @@ export function mcpSessions(options: McpSessionsOptions): McpSessions {
     const previous = transport.onclose;
     transport.onclose = () => {
       previous?.();
-      if (transport.sessionId) transports.delete(transport.sessionId);
+      if (transport.sessionId) {
+        transports.delete(transport.sessionId);
+        lastUsed.delete(transport.sessionId);
+      }
     };
     await transport.handleRequest(req, res, body);
     // Refused before a session began (bad Host, Accept or Content-Type): nothing will ever reach this server.
@@ -67,7 +96,7 @@ export function mcpSessions(options: McpSessionsOptions): McpSessions {
     }
     const id = sessionHeader(req);
     if (id !== undefined) {
-      const transport = transports.get(id);
+      const transport = touch(id);
       return transport ? transport.handleRequest(req, res, body.value) : notFound(res);
     }
     if (isInitializeRequest(body.value)) return open(req, res, body.value);
@@ -87,8 +116,16 @@ export function mcpSessions(options: McpSessionsOptions): McpSessions {
       if (id === undefined) {
         return sendRpcError(res, 400, RPC_SERVER_ERROR, 'Bad Request: mcp-session-id header is required');
       }
-      const transport = transports.get(id);
+      const transport = touch(id);
       return transport ? transport.handleRequest(req, res) : notFound(res);
+    },
+    async sweep() {
+      const cutoff = now() - idleMs;
+      const idle = [...transports].filter(([id]) => (lastUsed.get(id) ?? 0) < cutoff).map(([, t]) => t);
+      await Promise.all(idle.map((t) => t.close()));
+    },
+    get size() {
+      return transports.size;
     },
     async close() {
       await Promise.all([...transports.values()].map((t) => t.close()));

@@ -61,6 +61,8 @@ export async function startHttpFace(o: HttpFaceOptions): Promise<HttpFace> {
     maxBodyBytes: o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     ...(isLoopback(o.host) && { allowedHosts: loopbackHostHeaders(o.host, port) }),
   });
+  const sweeper = setInterval(() => void mcp.sweep(), 60_000);
+  sweeper.unref();
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
@@ -103,6 +105,7 @@ export async function startHttpFace(o: HttpFaceOptions): Promise<HttpFace> {
     metricsUrl: `${url}/metrics`,
     port,
     async close() {
+      clearInterval(sweeper);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       await mcp.close();
       // Open SSE streams and idle keep-alive sockets would otherwise hold close() until they time out.

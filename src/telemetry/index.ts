@@ -1,5 +1,6 @@
 export { type Instruments, instruments } from './instruments.js';
 export { createLogger, type Logger, log } from './logger.js';
+export type { MetricsHandler } from './prometheus.js';
 export { startTelemetry, type Telemetry, type TelemetryOptions } from './sdk.js';
 export * from './semconv.js';
 export { errorType, recordError, tracer, withSpan } from './spans.js';
