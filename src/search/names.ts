@@ -17,7 +17,8 @@ export interface NameMatcher {
 
 /** Query tokens scanned for identifiers: enough for any real request, bounded for pasted documents. */
 const MAX_QUERY_TOKENS = 4_096;
-const IDENTIFIER = /[\p{L}\p{N}_\-.]+/gu;
+/** A run of letters, digits and `_ - .`, starting and ending with a letter or digit. */
+const IDENTIFIER = /[\p{L}\p{N}](?:[\p{L}\p{N}_\-.]*[\p{L}\p{N}])?/gu;
 
 function compact(name: string): string {
   return name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
@@ -49,9 +50,17 @@ export function buildNameMatcher(names: string[]): NameMatcher {
   return m;
 }
 
-/** Looks like an identifier, not a plain word: has a separator inside, or a lower-to-upper case change. */
+/** Looks like an identifier, not a plain word: has `_`, `-` or `.` inside, or a lower-to-upper case change. */
 function identifierLike(token: string): boolean {
-  return /[\p{L}\p{N}][_\-.][\p{L}\p{N}]/u.test(token) || /\p{Ll}\p{Lu}/u.test(token);
+  let ascii = true;
+  for (let i = 1; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    if (c === 95 || c === 45 || c === 46) return true;
+    const prev = token.charCodeAt(i - 1);
+    if (c >= 65 && c <= 90 && prev >= 97 && prev <= 122) return true;
+    if (c >= 128) ascii = false;
+  }
+  return !ascii && /\p{Ll}\p{Lu}/u.test(token);
 }
 
 export interface NameMatches {
@@ -64,7 +73,7 @@ export function matchNames(m: NameMatcher, query: string, terms: string[]): Name
   const identifier = new Set<number>();
   const tokens: string[] = [];
   for (const match of query.matchAll(IDENTIFIER)) {
-    tokens.push(match[0].replace(/^[.\-_]+|[.\-_]+$/g, ''));
+    tokens.push(match[0]);
     if (tokens.length >= MAX_QUERY_TOKENS) break;
   }
   for (const token of tokens) {

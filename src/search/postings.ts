@@ -25,7 +25,7 @@ export interface Postings {
   docCount: number;
 }
 
-export function idf(docCount: number, df: number): number {
+function idf(docCount: number, df: number): number {
   return Math.log(1 + (docCount - df + 0.5) / (df + 0.5));
 }
 
@@ -52,9 +52,9 @@ export function buildPostings(docs: string[][][], fields: FieldSpec[], k1: numbe
       }
     }
     for (const [t, { tf, mask }] of tfs) {
-      let list = lists.get(t);
-      if (!list) lists.set(t, (list = []));
-      list.push(d, tf, mask);
+      const list = lists.get(t);
+      if (list) list.push(d, tf, mask);
+      else lists.set(t, [d, tf, mask]);
     }
   });
 

@@ -28,13 +28,35 @@ const MAX_SEQUENCE = 4_096;
  * highest weight offered for it and never displaces a word the user wrote. `known` says whether the index
  * holds a term, so expansions that could match nothing are dropped at once.
  */
-export function parseQuery(
-  query: string,
-  weights: RankWeights,
-  related: RelatedTerms | undefined,
-  glossary: Glossary | undefined,
-  known: (term: string) => boolean,
-): ParsedQuery {
+export interface QueryContext {
+  weights: RankWeights;
+  related: RelatedTerms | undefined;
+  glossary: Glossary | undefined;
+  known: (term: string) => boolean;
+  expansions: Map<string, Array<readonly [string, number]>>;
+}
+
+/** Memo entries kept before the memo starts over: query vocabularies are small, a flood of new words is not. */
+const MAX_MEMO = 20_000;
+
+/** A query word's lexicon and related-term expansions that the index can match, weighted; memoised. */
+function expansionsOf(ctx: QueryContext, term: string): ReadonlyArray<readonly [string, number]> {
+  let list = ctx.expansions.get(term);
+  if (list) return list;
+  const best = new Map<string, number>();
+  const offer = (t: string, w: number) => {
+    if (w > 0 && ctx.known(t) && w > (best.get(t) ?? 0)) best.set(t, w);
+  };
+  for (const other of ACTION_LEXICON.get(term) ?? []) offer(other, ctx.weights.lexicon);
+  for (const [other, sim] of ctx.related?.get(term) ?? []) offer(other, sim * ctx.weights.related);
+  list = [...best];
+  if (ctx.expansions.size >= MAX_MEMO) ctx.expansions.clear();
+  ctx.expansions.set(term, list);
+  return list;
+}
+
+export function parseQuery(query: string, ctx: QueryContext): ParsedQuery {
+  const { weights, known } = ctx;
   const direct = new Map<string, string>();
   const sequence: string[] = [];
   eachTerm(query, (term, surface) => {
@@ -54,11 +76,9 @@ export function parseQuery(
     if (!cur) terms.set(term, { term, weight, surface, expanded: true });
     else if (cur.expanded && cur.weight < weight) cur.weight = weight;
   };
-  for (const [term, surface] of direct) {
-    for (const other of ACTION_LEXICON.get(term) ?? []) offer(other, weights.lexicon, surface);
-    for (const [other, sim] of related?.get(term) ?? []) offer(other, sim * weights.related, surface);
-  }
-  translate(query.slice(0, 10_000), glossary, (term, word) => {
+  for (const [term, surface] of direct)
+    for (const [other, w] of expansionsOf(ctx, term)) offer(other, w, surface);
+  translate(query.slice(0, 10_000), ctx.glossary, (term, word) => {
     offer(term, weights.translation, word);
     return terms.size < 2 * MAX_QUERY_TERMS;
   });

@@ -16,7 +16,7 @@ export interface TermMatch {
 
 export interface Candidate {
   doc: number;
-  /** Lexical score before diversification: the sum of `matches`. */
+  /** BM25F score of the entry for the query's weighted terms: the sum of `matches`. */
   lexical: number;
   /** What the entry's server adds: its fit to the whole task. */
   server: number;
@@ -36,14 +36,23 @@ export interface RankedHit {
 
 /** Entries ranked by the full score; beyond this many only BM25 order matters, so re-ranking stops here. */
 const MIN_POOL = 40;
-/** A term in more than this share of entries says almost nothing (BM25 idf near 0) and costs the most. */
-const MAX_DF_SHARE = 0.5;
-/** A term in more than this share of entries is frequent: it only adds to entries rarer terms found. */
+/** A term in more than this share (and count) of entries is frequent: see `candidates`. */
 const FREQUENT_SHARE = 0.05;
+const FREQUENT_MIN = 100;
+/** Expansions are dropped when frequent in this many entries or more (only large catalogs have such terms). */
+const EXPANSION_MIN = 500;
+/** A term in more than this share (and count) of servers does not tell servers apart, and is skipped there. */
+const SERVER_MAX_SHARE = 0.2;
+const SERVER_MAX_MIN = 10;
 /** Steps of one binary search in a long posting list, against walking the list: picks the cheaper way. */
 const BINARY_SEARCH_COST = 12;
 /** Servers whose whole tool list joins the candidates even where an entry's own text does not match. */
 const TOP_SERVERS = 3;
+
+function isFrequent(p: Postings, term: string, min = FREQUENT_MIN): boolean {
+  const id = p.terms.get(term);
+  return id !== undefined && postingCount(p, id) > Math.max(min, p.docCount * FREQUENT_SHARE);
+}
 
 function accumulate(
   p: Postings,
@@ -117,17 +126,25 @@ function candidates(
   };
   const p = data.entryPostings;
   const frequent: Array<[number, number]> = [];
+  const sp = data.serverPostings;
   for (const q of parsed.terms) {
-    accumulate(data.serverPostings, data.serverPostings.terms.get(q.term), q.weight, serverScores);
+    const sid = sp.terms.get(q.term);
+    if (
+      sid !== undefined &&
+      postingCount(sp, sid) <= Math.max(SERVER_MAX_MIN, sp.docCount * SERVER_MAX_SHARE)
+    )
+      accumulate(sp, sid, q.weight, serverScores);
     const id = p.terms.get(q.term);
     if (id === undefined) continue;
-    if (postingCount(p, id) > p.docCount * FREQUENT_SHARE) frequent.push([id, q.weight]);
+    if (isFrequent(p, q.term)) frequent.push([id, q.weight]);
     else accumulate(p, id, q.weight, entryScores, touch);
   }
-  // Frequent terms only add to entries a rarer term already found: alone they cannot lift an entry into the
-  // top, and skipping them keeps long queries from touching the whole catalog.
+  // Once rarer terms have found enough entries, frequent terms only add to those: alone they could not lift
+  // an entry into the top, and this keeps long queries from touching the whole catalog.
+  const updateOnly = nTouched >= poolSize;
   for (const [id, weight] of frequent) {
-    if (nTouched * BINARY_SEARCH_COST < postingCount(p, id)) {
+    if (!updateOnly) accumulate(p, id, weight, entryScores, touch);
+    else if (nTouched * BINARY_SEARCH_COST < postingCount(p, id)) {
       for (let i = 0; i < nTouched; i++) {
         const d = touched[i] as number;
         const j = findPosting(p, id, d);
@@ -155,15 +172,15 @@ function candidates(
   const tier = (d: number) => (names.identifier.has(d) ? 2 : names.phrase.has(d) ? 1 : 0);
 
   const keep = makeFilter(data, opts);
-  const best = new TopK(poolSize);
+  const top = new TopK(poolSize);
   const exact = names.identifier.size + names.phrase.size > 0;
   for (let i = 0; i < nTouched; i++) {
     const d = touched[i] as number;
     if (keep && !keep(d)) continue;
     const base = (entryScores[d] as number) + scale * (serverScores[data.serverOf[d] as number] as number);
-    best.offer(exact ? base + 1e9 * tier(d) : base, d);
+    top.offer(exact ? base + 1e9 * tier(d) : base, d);
   }
-  const result = best.ids_().map((doc) => ({
+  const result = top.best().map((doc) => ({
     doc,
     lexical: entryScores[doc] as number,
     server: scale * (serverScores[data.serverOf[doc] as number] as number),
@@ -208,7 +225,11 @@ function collectMatches(data: IndexData, parsed: ParsedQuery, pool: Candidate[])
       if (c >= 0) add(pool[c] as Candidate, t, j);
     }
   });
-  for (const c of pool) candidateOf[c.doc] = -1;
+  for (const c of pool) {
+    candidateOf[c.doc] = -1;
+    // Exact, now that every term is counted (entries added for their server missed the frequent terms).
+    c.lexical = c.matches.reduce((sum, m) => sum + m.score, 0);
+  }
 }
 
 /**
@@ -217,19 +238,23 @@ function collectMatches(data: IndexData, parsed: ParsedQuery, pool: Candidate[])
  * query goes above everything else.
  */
 function finalScores(data: IndexData, parsed: ParsedQuery, pool: Candidate[], limit: number): RankedHit[] {
-  const top = Math.max(0, ...pool.map((c) => c.lexical + c.server));
   const scored = pool.map((c) => {
     let direct = 0;
     for (const m of c.matches) if (!parsed.terms[m.term]?.expanded) direct++;
     const coordBonus = c.lexical * (Math.max(1, direct) ** data.weights.coord - 1);
-    const exactBonus = c.exactTier * (top + 1);
     return {
       candidate: c,
-      score: (c.lexical + coordBonus + c.server) * c.priorFactor + exactBonus,
+      score: (c.lexical + coordBonus + c.server) * c.priorFactor,
       coordBonus,
-      exactBonus,
+      exactBonus: 0,
     };
   });
+  // Each tier of name match lifts an entry above every entry of lower tiers, whatever their scores.
+  const top = Math.max(0, ...scored.map((h) => h.score));
+  for (const h of scored) {
+    h.exactBonus = h.candidate.exactTier * (top + 1);
+    h.score += h.exactBonus;
+  }
   return scored.sort((a, b) => b.score - a.score || a.candidate.doc - b.candidate.doc).slice(0, limit);
 }
 
@@ -238,24 +263,14 @@ export function rank(
   query: string,
   opts: SearchQueryOptions,
 ): { parsed: ParsedQuery; hits: RankedHit[] } {
-  const p = data;
-  const parsed = parseQuery(
-    query,
-    p.weights,
-    p.related,
-    p.glossary,
-    (t) => p.entryPostings.terms.has(t) || p.serverPostings.terms.has(t),
+  const parsed = parseQuery(query, data);
+  // An expansion is a guess; one that matches a large part of a large catalog adds little but costs a long
+  // posting walk, so it is dropped.
+  parsed.terms = parsed.terms.filter(
+    (q) => !q.expanded || !isFrequent(data.entryPostings, q.term, EXPANSION_MIN),
   );
   const limit = Math.max(1, Math.floor(opts.limit ?? 10));
-  const postings = data.entryPostings;
-  const common = postings.docCount * MAX_DF_SHARE;
-  parsed.terms = parsed.terms.filter((q) => {
-    const id = postings.terms.get(q.term);
-    return (
-      id === undefined || (postings.offsets[id + 1] as number) - (postings.offsets[id] as number) <= common
-    );
-  });
-  if (parsed.terms.length === 0 && query.trim() === '') return { parsed, hits: [] };
+  if (query.trim() === '') return { parsed, hits: [] };
   const pool = candidates(data, parsed, query, opts, Math.max(MIN_POOL, limit * 2));
   collectMatches(data, parsed, pool);
   return { parsed, hits: finalScores(data, parsed, pool, limit) };

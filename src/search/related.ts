@@ -1,27 +1,41 @@
 import { readFileSync } from 'node:fs';
 
 /**
- * Related terms for query expansion: stem -> [related stem, similarity in (0, 1]]. Made offline by
- * `scripts/build-search-data.ts` from word vectors and WordNet; search only looks them up, so expanding a
- * query costs a map lookup per term.
+ * Related terms for query expansion: stem -> related stems with a similarity in (0, 1]. Made offline by
+ * `scripts/build-search-data.ts` from word vectors and WordNet. Rows stay as text until asked for, so the
+ * loaded table costs little memory.
  */
-export type RelatedTerms = ReadonlyMap<string, ReadonlyArray<readonly [string, number]>>;
+export interface RelatedTerms {
+  readonly size: number;
+  get(term: string): ReadonlyArray<readonly [string, number]> | undefined;
+  terms(): Iterable<string>;
+}
+
+function parseRow(row: string): Array<readonly [string, number]> {
+  const list: Array<readonly [string, number]> = [];
+  for (const item of row.split(' ')) {
+    const colon = item.lastIndexOf(':');
+    const sim = Number(item.slice(colon + 1)) / 100;
+    if (colon > 0 && sim > 0 && sim <= 1) list.push([item.slice(0, colon), sim]);
+  }
+  return list;
+}
 
 /** Parses the TSV form: `stem<TAB>other:87 another:64`, similarities in hundredths. */
 export function parseRelatedTerms(text: string): RelatedTerms {
-  const map = new Map<string, Array<readonly [string, number]>>();
+  const rows = new Map<string, string>();
   for (const line of text.split('\n')) {
     const tab = line.indexOf('\t');
-    if (tab <= 0) continue;
-    const list: Array<readonly [string, number]> = [];
-    for (const item of line.slice(tab + 1).split(' ')) {
-      const colon = item.lastIndexOf(':');
-      const sim = Number(item.slice(colon + 1)) / 100;
-      if (colon > 0 && sim > 0 && sim <= 1) list.push([item.slice(0, colon), sim]);
-    }
-    if (list.length > 0) map.set(line.slice(0, tab), list);
+    if (tab > 0) rows.set(line.slice(0, tab), line.slice(tab + 1));
   }
-  return map;
+  return {
+    size: rows.size,
+    get: (term) => {
+      const row = rows.get(term);
+      return row === undefined ? undefined : parseRow(row);
+    },
+    terms: () => rows.keys(),
+  };
 }
 
 export function loadRelatedTerms(file: string): RelatedTerms {

@@ -4,8 +4,18 @@ import { STOP_WORDS } from './stopwords.js';
 /** Queries are cut to this many distinct terms: a pasted 100 KB document costs no more than a long task. */
 export const MAX_QUERY_TERMS = 256;
 
-/** Runs of letters or digits; everything else (spaces, `_`, `-`, `.`, `/`, punctuation) separates words. */
-const WORD = /[\p{L}\p{N}]+/gu;
+/** Letters, digits and combining marks (and surrogate halves, whose pair is nearly always a letter). */
+const WORD_CHAR = /[\p{L}\p{N}\p{M}\uD800-\uDFFF]/u;
+
+/**
+ * Words are runs of letters or digits; everything else (spaces, `_`, `-`, `.`, `/`, punctuation) separates
+ * them. ASCII is decided by char code, since this runs for every character of every query.
+ */
+function isWordChar(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 128) return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
+  return WORD_CHAR.test(text[i] as string);
+}
 /** Scripts written without spaces: indexed as overlapping character pairs, the usual CJK retrieval unit. */
 const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+/u;
 const UNSPACED_RUNS = /([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+)/u;
@@ -32,7 +42,9 @@ const isLowerOrDigit = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 
  * char-code scan (this runs for every capitalised query word); others take the Unicode-aware regexes.
  */
 function splitCamel(word: string): string[] {
-  if (!/^[\x00-\x7f]*$/.test(word)) {
+  let ascii = true;
+  for (let i = 0; i < word.length && ascii; i++) ascii = word.charCodeAt(i) < 128;
+  if (!ascii) {
     return word
       .replace(/([\p{Ll}\p{N}])(\p{Lu})/gu, '$1 $2')
       .replace(/(\p{Lu})(\p{Lu}\p{Ll})/gu, '$1 $2')
@@ -82,8 +94,14 @@ function emitWord(lower: string, out: (term: string, surface: string) => boolean
  * `out` returns false to stop early, which is how queries cap their cost.
  */
 export function eachTerm(text: string, out: (term: string, surface: string) => boolean): void {
-  for (const match of text.matchAll(WORD)) {
-    const word = match[0];
+  for (let i = 0; i < text.length; ) {
+    if (!isWordChar(text, i)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < text.length && isWordChar(text, i)) i++;
+    const word = text.slice(start, i);
     const lower = word.toLowerCase();
     const parts = word === lower ? [word] : splitCamel(word);
     for (const part of parts) {
@@ -105,16 +123,6 @@ export function tokenize(text: string): string[] {
   eachTerm(text, (t) => {
     terms.push(t);
     return true;
-  });
-  return terms;
-}
-
-/** The first `limit` distinct terms of a query, each with the first surface word it came from. */
-export function queryTerms(text: string, limit = MAX_QUERY_TERMS): Map<string, string> {
-  const terms = new Map<string, string>();
-  eachTerm(text, (t, surface) => {
-    if (!terms.has(t)) terms.set(t, surface);
-    return terms.size < limit;
   });
   return terms;
 }

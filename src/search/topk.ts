@@ -59,7 +59,7 @@ export class TopK {
   }
 
   /** The ids held, best first. */
-  ids_(): number[] {
+  best(): number[] {
     const order = Array.from({ length: this.size }, (_, i) => i);
     order.sort((a, b) => (this.less(a, b) ? 1 : this.less(b, a) ? -1 : 0));
     return order.map((i) => this.ids[i] as number);

@@ -3,7 +3,7 @@ import type { Category } from './category.js';
 import type { Glossary } from './glossary.js';
 import type { RelatedTerms } from './related.js';
 
-/** Global ranking weights. Defaults are the untuned starting points unless noted in DEFAULT_WEIGHTS. */
+/** Global ranking weights; DEFAULT_WEIGHTS says which were tuned. */
 export interface RankWeights {
   /** BM25 saturation for entries and for servers. */
   k1: number;
