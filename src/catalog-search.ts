@@ -1,5 +1,12 @@
 import { cacheFile, loadCaches, MeteredCache, saveCaches } from './cache/index.js';
-import { buildSearchIndex, type Category, type SearchHit, type SearchIndex } from './search/index.js';
+import type { UsagePriors } from './learning/model.js';
+import {
+  buildSearchIndex,
+  type Category,
+  defaultTables,
+  type SearchHit,
+  type SearchIndex,
+} from './search/index.js';
 import type { ResolvedSettings } from './settings/index.js';
 import { type Catalog, type CatalogEntry, type EntryKind, entryId } from './store/catalog.js';
 import { dbFile, openSqliteStore } from './store/index.js';
@@ -51,7 +58,8 @@ export class CatalogSearch {
     readonly catalog: Catalog,
     readonly index: SearchIndex,
     readonly cache: MeteredCache<SearchAnswer>,
-    private readonly settings: ResolvedSettings,
+    readonly settings: ResolvedSettings,
+    private readonly usageStamp: string,
   ) {
     this.servers = new Set(catalog.servers.map((s) => s.name));
     this.byId = new Map(catalog.entries.map((e) => [entryId(e), e]));
@@ -62,7 +70,7 @@ export class CatalogSearch {
     settings: ResolvedSettings,
     cache = newSearchCache(settings),
   ): CatalogSearch {
-    const index = buildSearchIndex(catalog, { priorWeight: settings.search.priorWeight });
+    const index = buildSearchIndex(catalog, { priorWeight: settings.search.priorWeight, ...defaultTables() });
     return new CatalogSearch(catalog, index, cache, settings);
   }
 
@@ -73,7 +81,8 @@ export class CatalogSearch {
       const catalog = await store.catalog();
       const cache = newSearchCache(settings);
       await loadCaches(cacheFile(settings.dataDir), catalog.version, [cache]);
-      const search = CatalogSearch.build(catalog, settings, cache);
+      const { loadUsagePriors } = await import('./learning/load.js');
+      const search = CatalogSearch.build(catalog, settings, cache, loadUsagePriors(settings));
       return Object.assign(search, {
         async close() {
           try {
@@ -108,6 +117,7 @@ export class CatalogSearch {
     const limit = request.limit ?? this.settings.search.defaultLimit;
     const key = JSON.stringify([
       this.catalog.version,
+      this.usageStamp,
       request.query.trim().toLowerCase(),
       limit,
       request.server,

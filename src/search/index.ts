@@ -4,5 +4,6 @@ export { type Glossary, loadGlossary, parseGlossary } from './glossary.js';
 export { reference } from './reference.js';
 export { loadRelatedTerms, parseRelatedTerms, type RelatedTerms } from './related.js';
 export { buildSearchIndex } from './search-index.js';
+export { defaultTables } from './tables.js';
 export { MAX_QUERY_TERMS, tokenize } from './tokenize.js';
 export type { RankWeights, SearchHit, SearchIndex, SearchOptions, SearchQueryOptions } from './types.js';
