@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { benchCallOverhead } from './call-overhead.js';
 import { benchDiscovery } from './discovery.js';
+import { benchHook } from './hook.js';
 import { type BenchResult, writeResult } from './report.js';
 import { benchRetrieval } from './retrieval.js';
 import { benchSearchLatency } from './search-latency.js';
@@ -13,6 +14,7 @@ const suites: Record<string, () => Promise<BenchResult>> = {
   'http-load': benchServeLoad,
   retrieval: benchRetrieval,
   'search-latency': benchSearchLatency,
+  hook: benchHook,
 };
 
 const wanted = process.argv.slice(2);

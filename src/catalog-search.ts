@@ -65,13 +65,19 @@ export class CatalogSearch {
     this.byId = new Map(catalog.entries.map((e) => [entryId(e), e]));
   }
 
+  /** `usage`: learned priors (src/learning); without them, or with `search.priorWeight` 0, usage is ignored. */
   static build(
     catalog: Catalog,
     settings: ResolvedSettings,
     cache = newSearchCache(settings),
+    usage?: UsagePriors,
   ): CatalogSearch {
-    const index = buildSearchIndex(catalog, { priorWeight: settings.search.priorWeight, ...defaultTables() });
-    return new CatalogSearch(catalog, index, cache, settings);
+    const index = buildSearchIndex(catalog, {
+      priorWeight: settings.search.priorWeight,
+      ...defaultTables(),
+      ...(usage && { priors: usage.priors }),
+    });
+    return new CatalogSearch(catalog, index, cache, settings, usage?.stamp ?? '');
   }
 
   /** For one CLI command: the store's catalog, with the cache saved in the data directory between runs. */

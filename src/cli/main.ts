@@ -1,67 +1,25 @@
 #!/usr/bin/env node
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { StoreError } from '../store/errors.js';
-import { VERSION } from '../version.js';
-import { cacheCommand } from './commands/cache.js';
-import { discoverCommand } from './commands/discover.js';
-import { indexCommand } from './commands/index-import.js';
-import { searchCommand } from './commands/search.js';
-import { serveCommand } from './commands/serve.js';
-import { serversCommand } from './commands/servers.js';
-import { EXIT_PROBLEM, EXIT_USAGE, UsageError } from './runtime.js';
+/**
+ * Entry point. `hook` runs on every Claude Code tool call, so it skips commander, zod, pino and the telemetry SDK
+ * (hundreds of milliseconds to import): its module loads only node built-ins and better-sqlite3. Everything else
+ * is the commander program.
+ */
+const GLOBAL_WITH_VALUE = new Set(['--settings', '--data-dir', '--log-level']);
 
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
-  return n;
-}
-
-// Ending on a signal still runs the 'exit' handlers, which end every server process group we started.
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => process.exit(130));
-// `mcp-discovery servers | head` closes our stdout early: that is the reader's choice, not an error.
-process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-  if (error.code === 'EPIPE') process.exit(0);
-  throw error;
-});
-
-const program = new Command('mcp-discovery')
-  .description('Find, probe and index every MCP server configured on this machine.')
-  .version(VERSION)
-  .option(
-    '--settings <file>',
-    'settings file (JSON or YAML); default ./mcp-discovery.{json,yaml} or ~/.config/mcp-discovery/',
-  )
-  .option('--data-dir <dir>', 'where results are kept (default under the XDG data home)')
-  .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent')
-  .exitOverride()
-  .showHelpAfterError();
-
-discoverCommand(program, positiveInt);
-serversCommand(program);
-searchCommand(program, positiveInt);
-indexCommand(program);
-cacheCommand(program);
-serveCommand(program, positiveInt);
-
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  if (error instanceof CommanderError) {
-    process.exitCode = error.exitCode === 0 ? 0 : EXIT_USAGE;
-  } else if (error instanceof UsageError) {
-    console.error(`mcp-discovery: ${error.message}`);
-    process.exitCode = EXIT_USAGE;
-  } else if (error instanceof StoreError) {
-    console.error(`mcp-discovery: ${error.message}`);
-    process.exitCode = EXIT_PROBLEM;
-  } else {
-    console.error(
-      `mcp-discovery: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-    );
-    process.exitCode = 1;
+/** The command word, after any global options. */
+function commandWord(args: readonly string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (GLOBAL_WITH_VALUE.has(a)) i++;
+    else if (!a.startsWith('-')) return a;
   }
+  return undefined;
 }
 
-// The command is done and telemetry flushed (or given up on): exporter retry timers against an absent collector
-// must not keep the process alive for seconds. Exit once stdout has drained.
-process.stdout.write('', () => process.exit());
+if (commandWord(process.argv.slice(2)) === 'hook') {
+  const { runHook } = await import('../hooks/entry.js');
+  await runHook();
+  process.stdout.write('', () => process.exit(0));
+} else {
+  await import('./program.js');
+}

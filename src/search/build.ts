@@ -12,6 +12,7 @@ import { buildNameMatcher, type NameMatcher } from './names.js';
 import { buildPostings, type FieldSpec, type Postings } from './postings.js';
 import type { RelatedTerms } from './related.js';
 import { tokenize } from './tokenize.js';
+import type { TopK } from './topk.js';
 import type { RankWeights, SearchOptions } from './types.js';
 
 /**
@@ -80,6 +81,8 @@ export interface IndexData {
     seen: Uint8Array;
     serverScores: Float64Array;
     candidateOf: Int32Array;
+    /** Top-k heaps by k, reused across searches. */
+    topK: Map<number, TopK>;
   };
 }
 
@@ -167,6 +170,7 @@ export function buildIndexData(catalog: Catalog, options: SearchOptions = {}): I
       seen: new Uint8Array(entries.length),
       serverScores: new Float64Array(servers.length),
       candidateOf: new Int32Array(entries.length).fill(-1),
+      topK: new Map(),
     },
   };
 }

@@ -36,50 +36,73 @@ export function buildPostings(docs: string[][][], fields: FieldSpec[], k1: numbe
   for (let f = 0; f < fields.length; f++)
     avgLengths[f] = Math.max(1, (avgLengths[f] ?? 0) / Math.max(1, docs.length));
 
-  // term -> flat list of [doc, tf', mask] triples, in document order
-  const lists = new Map<string, number[]>();
+  // Term ids in order of first occurrence. Postings are gathered as one stream in document order (each
+  // document's distinct terms with their tf' and field mask), then placed by term: three flat arrays, so
+  // building holds a few bytes per posting rather than a JS array per term.
+  const terms = new Map<string, number>();
+  // Per term: tf' and field mask within the current document, and document frequency (small: the vocabulary).
+  const termTf: number[] = [];
+  const termMask: number[] = [];
+  const df: number[] = [];
+  // In the JS heap, not in typed arrays: the memory allocator keeps freed large buffers, the GC returns pages.
+  const stream: number[] = [];
+  const streamTf: number[] = [];
+  const streamMask: number[] = [];
+  let n = 0;
+  const docStart = new Uint32Array(docs.length + 1);
+  const inDoc: number[] = [];
   docs.forEach((doc, d) => {
-    const tfs = new Map<string, { tf: number; mask: number }>();
+    docStart[d] = n;
     for (let f = 0; f < fields.length; f++) {
-      const terms = doc[f] ?? [];
+      const fieldTerms = doc[f] ?? [];
       const spec = fields[f] as FieldSpec;
-      const norm = 1 - spec.b + (spec.b * terms.length) / (avgLengths[f] as number);
-      for (const t of terms) {
-        const cur = tfs.get(t) ?? { tf: 0, mask: 0 };
-        cur.tf += spec.weight / norm;
-        cur.mask |= 1 << f;
-        tfs.set(t, cur);
+      const norm = 1 - spec.b + (spec.b * fieldTerms.length) / (avgLengths[f] as number);
+      for (const t of fieldTerms) {
+        let id = terms.get(t);
+        if (id === undefined) {
+          id = terms.size;
+          terms.set(t, id);
+          termTf.push(0);
+          termMask.push(0);
+          df.push(0);
+        }
+        if (termMask[id] === 0) inDoc.push(id);
+        termTf[id] = (termTf[id] as number) + spec.weight / norm;
+        termMask[id] = (termMask[id] as number) | (1 << f);
       }
     }
-    for (const [t, { tf, mask }] of tfs) {
-      const list = lists.get(t);
-      if (list) list.push(d, tf, mask);
-      else lists.set(t, [d, tf, mask]);
+    for (const id of inDoc) {
+      stream.push(id);
+      streamTf.push(termTf[id] as number);
+      streamMask.push(termMask[id] as number);
+      n++;
+      df[id] = (df[id] as number) + 1;
+      termTf[id] = 0;
+      termMask[id] = 0;
     }
+    inDoc.length = 0;
   });
+  docStart[docs.length] = n;
 
-  let total = 0;
-  for (const list of lists.values()) total += list.length / 3;
-  const terms = new Map<string, number>();
-  const offsets = new Uint32Array(lists.size + 1);
-  const docIds = new Uint32Array(total);
-  const weights = new Float32Array(total);
-  const fieldMasks = new Uint8Array(total);
-  let at = 0;
-  for (const [t, list] of lists) {
-    const id = terms.size;
-    terms.set(t, id);
-    offsets[id] = at;
-    const w = idf(docs.length, list.length / 3);
-    for (let i = 0; i < list.length; i += 3) {
-      const tf = list[i + 1] as number;
-      docIds[at] = list[i] as number;
-      weights[at] = (w * tf) / (k1 + tf);
-      fieldMasks[at] = list[i + 2] as number;
-      at++;
+  const offsets = new Uint32Array(terms.size + 1);
+  for (let id = 0; id < terms.size; id++) offsets[id + 1] = (offsets[id] as number) + (df[id] as number);
+  const idfs = new Float64Array(terms.size);
+  for (let id = 0; id < terms.size; id++) idfs[id] = idf(docs.length, df[id] as number);
+  const next = offsets.slice(0, terms.size);
+  const docIds = new Uint32Array(n);
+  const weights = new Float32Array(n);
+  const fieldMasks = new Uint8Array(n);
+  for (let d = 0; d < docs.length; d++) {
+    for (let i = docStart[d] as number; i < (docStart[d + 1] as number); i++) {
+      const id = stream[i] as number;
+      const at = next[id] as number;
+      next[id] = at + 1;
+      const tf = streamTf[i] as number;
+      docIds[at] = d;
+      weights[at] = ((idfs[id] as number) * tf) / (k1 + tf);
+      fieldMasks[at] = streamMask[i] as number;
     }
   }
-  offsets[lists.size] = at;
   return { terms, offsets, docs: docIds, weights, fieldMasks, avgLengths, docCount: docs.length };
 }
 

@@ -3,7 +3,7 @@ import type { IndexData } from './build.js';
 import { CategorySchema } from './category.js';
 import { matchNames } from './names.js';
 import { findPosting, type Postings, postingCount } from './postings.js';
-import { type ParsedQuery, parseQuery } from './query.js';
+import { type ParsedQuery, parseQuery, type QueryTerm } from './query.js';
 import { TopK } from './topk.js';
 import type { SearchQueryOptions } from './types.js';
 
@@ -54,20 +54,62 @@ function isFrequent(p: Postings, term: string, min = FREQUENT_MIN): boolean {
   return id !== undefined && postingCount(p, id) > Math.max(min, p.docCount * FREQUENT_SHARE);
 }
 
-function accumulate(
+/**
+ * Adds `weight` times each posting's weight of `termId` to `scores`, recording in `touched` each document whose
+ * score was still 0 and that `seen` does not mark yet. Returns the new count of touched documents.
+ */
+function accumulateTouching(
   p: Postings,
-  termId: number | undefined,
+  termId: number,
   weight: number,
   scores: Float64Array,
-  onFirst?: (d: number) => void,
-) {
-  if (termId === undefined) return;
+  seen: Uint8Array,
+  touched: Uint32Array,
+  nTouched: number,
+): number {
+  const { docs, weights } = p;
+  const end = p.offsets[termId + 1] as number;
+  let n = nTouched;
+  for (let j = p.offsets[termId] as number; j < end; j++) {
+    const d = docs[j] as number;
+    const s = scores[d] as number;
+    if (s === 0 && seen[d] === 0) {
+      seen[d] = 1;
+      touched[n++] = d;
+    }
+    scores[d] = s + weight * (weights[j] as number);
+  }
+  return n;
+}
+
+function accumulate(p: Postings, termId: number, weight: number, scores: Float64Array): void {
+  const { docs, weights } = p;
   const end = p.offsets[termId + 1] as number;
   for (let j = p.offsets[termId] as number; j < end; j++) {
-    const d = p.docs[j] as number;
-    if (onFirst && scores[d] === 0) onFirst(d);
-    scores[d] = (scores[d] as number) + weight * (p.weights[j] as number);
+    const d = docs[j] as number;
+    scores[d] = (scores[d] as number) + weight * (weights[j] as number);
   }
+}
+
+/** First position in `docs[lo, hi)` holding a document >= `doc`: a gallop from `lo`, then a binary search. */
+function seek(docs: Uint32Array, lo: number, hi: number, doc: number): number {
+  if (lo >= hi || (docs[lo] as number) >= doc) return lo;
+  let step = 1;
+  let prev = lo;
+  let at = lo + 1;
+  while (at < hi && (docs[at] as number) < doc) {
+    prev = at;
+    step <<= 1;
+    at = lo + step;
+  }
+  let a = prev + 1;
+  let b = Math.min(at, hi);
+  while (a < b) {
+    const mid = (a + b) >>> 1;
+    if ((docs[mid] as number) < doc) a = mid + 1;
+    else b = mid;
+  }
+  return a;
 }
 
 /** The query's filters as a predicate, or undefined when there are none (the common, fast case). */
@@ -112,38 +154,37 @@ function topServers(scores: Float64Array, k: number): number[] {
 function candidates(
   data: IndexData,
   parsed: ParsedQuery,
+  termIds: QueryTermIds,
   query: string,
   opts: SearchQueryOptions,
   poolSize: number,
 ): Candidate[] {
   const { entryScores, touched, serverScores, seen } = data.scratch;
   let nTouched = 0;
-  const touch = (d: number) => {
-    if (seen[d] === 0) {
-      seen[d] = 1;
-      touched[nTouched++] = d;
-    }
-  };
   const p = data.entryPostings;
-  const frequent: Array<[number, number]> = [];
   const sp = data.serverPostings;
-  for (const q of parsed.terms) {
-    const sid = sp.terms.get(q.term);
-    if (
-      sid !== undefined &&
-      postingCount(sp, sid) <= Math.max(SERVER_MAX_MIN, sp.docCount * SERVER_MAX_SHARE)
-    )
-      accumulate(sp, sid, q.weight, serverScores);
-    const id = p.terms.get(q.term);
-    if (id === undefined) continue;
-    if (isFrequent(p, q.term)) frequent.push([id, q.weight]);
-    else accumulate(p, id, q.weight, entryScores, touch);
+  const serverMax = Math.max(SERVER_MAX_MIN, sp.docCount * SERVER_MAX_SHARE);
+  const frequentMin = Math.max(FREQUENT_MIN, p.docCount * FREQUENT_SHARE);
+  const terms = parsed.terms;
+  let nFrequent = 0;
+  for (let t = 0; t < terms.length; t++) {
+    const weight = (terms[t] as QueryTerm).weight;
+    const sid = termIds.server[t] as number;
+    if (sid >= 0 && postingCount(sp, sid) <= serverMax) accumulate(sp, sid, weight, serverScores);
+    const id = termIds.entry[t] as number;
+    if (id < 0) continue;
+    // Frequent terms wait (in query order) until the rarer ones have been counted.
+    if (postingCount(p, id) > frequentMin) termIds.frequent[nFrequent++] = t;
+    else nTouched = accumulateTouching(p, id, weight, entryScores, seen, touched, nTouched);
   }
   // Once rarer terms have found enough entries, frequent terms only add to those: alone they could not lift
   // an entry into the top, and this keeps long queries from touching the whole catalog.
   const updateOnly = nTouched >= poolSize;
-  for (const [id, weight] of frequent) {
-    if (!updateOnly) accumulate(p, id, weight, entryScores, touch);
+  for (let f = 0; f < nFrequent; f++) {
+    const t = termIds.frequent[f] as number;
+    const id = termIds.entry[t] as number;
+    const weight = (terms[t] as QueryTerm).weight;
+    if (!updateOnly) nTouched = accumulateTouching(p, id, weight, entryScores, seen, touched, nTouched);
     else if (nTouched * BINARY_SEARCH_COST < postingCount(p, id)) {
       for (let i = 0; i < nTouched; i++) {
         const d = touched[i] as number;
@@ -151,10 +192,11 @@ function candidates(
         if (j >= 0) entryScores[d] = (entryScores[d] as number) + weight * (p.weights[j] as number);
       }
     } else {
+      const { docs, weights } = p;
       const end = p.offsets[id + 1] as number;
       for (let j = p.offsets[id] as number; j < end; j++) {
-        const d = p.docs[j] as number;
-        if (seen[d] === 1) entryScores[d] = (entryScores[d] as number) + weight * (p.weights[j] as number);
+        const d = docs[j] as number;
+        if (seen[d] === 1) entryScores[d] = (entryScores[d] as number) + weight * (weights[j] as number);
       }
     }
   }
@@ -162,74 +204,140 @@ function candidates(
   for (let i = 0; i < nTouched; i++)
     maxLexical = Math.max(maxLexical, entryScores[touched[i] as number] as number);
   let maxServer = 0;
-  for (const v of serverScores) maxServer = Math.max(maxServer, v);
+  for (let s = 0; s < serverScores.length; s++) maxServer = Math.max(maxServer, serverScores[s] as number);
   const scale = maxServer > 0 ? (data.weights.server * (maxLexical || 1)) / maxServer : 0;
-  for (const s of topServers(serverScores, TOP_SERVERS))
-    for (const d of data.serverEntries[s] ?? []) touch(d);
+  const touch = (d: number) => {
+    if (seen[d] === 0) {
+      seen[d] = 1;
+      touched[nTouched++] = d;
+    }
+  };
+  for (const s of topServers(serverScores, TOP_SERVERS)) {
+    const list = data.serverEntries[s];
+    if (list) for (let i = 0; i < list.length; i++) touch(list[i] as number);
+  }
   const names = matchNames(data.names, query, parsed.sequence);
   for (const d of names.identifier) touch(d);
   for (const d of names.phrase) touch(d);
   const tier = (d: number) => (names.identifier.has(d) ? 2 : names.phrase.has(d) ? 1 : 0);
 
   const keep = makeFilter(data, opts);
-  const top = new TopK(poolSize);
+  const top = topK(data, poolSize);
   const exact = names.identifier.size + names.phrase.size > 0;
+  const serverOf = data.serverOf;
   for (let i = 0; i < nTouched; i++) {
     const d = touched[i] as number;
     if (keep && !keep(d)) continue;
-    const base = (entryScores[d] as number) + scale * (serverScores[data.serverOf[d] as number] as number);
+    const base = (entryScores[d] as number) + scale * (serverScores[serverOf[d] as number] as number);
     top.offer(exact ? base + 1e9 * tier(d) : base, d);
   }
   const result = top.best().map((doc) => ({
     doc,
     lexical: entryScores[doc] as number,
-    server: scale * (serverScores[data.serverOf[doc] as number] as number),
-    exactTier: tier(doc),
+    server: scale * (serverScores[serverOf[doc] as number] as number),
+    exactTier: exact ? tier(doc) : 0,
     priorFactor: priorFactor(data, doc),
     matches: [] as TermMatch[],
   }));
   for (let i = 0; i < nTouched; i++) {
-    entryScores[touched[i] as number] = 0;
-    seen[touched[i] as number] = 0;
+    const d = touched[i] as number;
+    entryScores[d] = 0;
+    seen[d] = 0;
   }
   serverScores.fill(0);
   return result;
 }
 
-/** Per-term matches of each candidate: a second walk of the query's posting lists, reading candidates only. */
-function collectMatches(data: IndexData, parsed: ParsedQuery, pool: Candidate[]): void {
+/** The reused top-k heap of this index for `k` (search is synchronous, so one per size is enough). */
+function topK(data: IndexData, k: number): TopK {
+  let top = data.scratch.topK.get(k);
+  if (!top) {
+    top = new TopK(k);
+    if (data.scratch.topK.size < 16) data.scratch.topK.set(k, top);
+  }
+  top.clear();
+  return top;
+}
+
+/** Posting lists at most this many times the pool's size are walked; longer ones are searched by galloping. */
+const WALK_FACTOR = 4;
+
+/**
+ * Per-term matches of each candidate: a second pass over the query's posting lists, reading candidates only.
+ * Short lists are walked; in long ones the candidates, in document order, are found by galloping forward.
+ */
+function collectMatches(
+  data: IndexData,
+  parsed: ParsedQuery,
+  termIds: QueryTermIds,
+  pool: Candidate[],
+): void {
   const { candidateOf } = data.scratch;
-  pool.forEach((c, i) => {
-    candidateOf[c.doc] = i;
-  });
+  const byDoc = pool.slice().sort((a, b) => a.doc - b.doc);
+  for (let i = 0; i < pool.length; i++) candidateOf[(pool[i] as Candidate).doc] = i;
   const p = data.entryPostings;
-  const add = (c: Candidate, t: number, j: number) =>
-    c.matches.push({
-      term: t,
-      score: (parsed.terms[t]?.weight ?? 0) * (p.weights[j] as number),
-      fieldMask: p.fieldMasks[j] as number,
-    });
-  parsed.terms.forEach((q, t) => {
-    const id = p.terms.get(q.term);
-    if (id === undefined) return;
-    if (pool.length * BINARY_SEARCH_COST < postingCount(p, id)) {
-      for (const c of pool) {
-        const j = findPosting(p, id, c.doc);
-        if (j >= 0) add(c, t, j);
-      }
-      return;
-    }
+  const { docs, weights, fieldMasks } = p;
+  const terms = parsed.terms;
+  for (let t = 0; t < terms.length; t++) {
+    const id = termIds.entry[t] as number;
+    if (id < 0) continue;
+    const weight = (terms[t] as QueryTerm).weight;
+    const start = p.offsets[id] as number;
     const end = p.offsets[id + 1] as number;
-    for (let j = p.offsets[id] as number; j < end; j++) {
-      const c = candidateOf[p.docs[j] as number] as number;
-      if (c >= 0) add(pool[c] as Candidate, t, j);
+    if (end - start <= pool.length * WALK_FACTOR) {
+      for (let j = start; j < end; j++) {
+        const c = candidateOf[docs[j] as number] as number;
+        if (c >= 0)
+          (pool[c] as Candidate).matches.push({
+            term: t,
+            score: weight * (weights[j] as number),
+            fieldMask: fieldMasks[j] as number,
+          });
+      }
+      continue;
     }
-  });
+    let j = start;
+    for (let i = 0; i < byDoc.length && j < end; i++) {
+      const c = byDoc[i] as Candidate;
+      j = seek(docs, j, end, c.doc);
+      if (j < end && docs[j] === c.doc)
+        c.matches.push({
+          term: t,
+          score: weight * (weights[j] as number),
+          fieldMask: fieldMasks[j] as number,
+        });
+    }
+  }
   for (const c of pool) {
     candidateOf[c.doc] = -1;
     // Exact, now that every term is counted (entries added for their server missed the frequent terms).
-    c.lexical = c.matches.reduce((sum, m) => sum + m.score, 0);
+    let lexical = 0;
+    for (const m of c.matches) lexical += m.score;
+    c.lexical = lexical;
   }
+}
+
+/** Each query term's id in the entry and server postings (-1 when absent), resolved once per query. */
+interface QueryTermIds {
+  entry: Int32Array;
+  server: Int32Array;
+  /** Scratch: positions of the frequent terms. */
+  frequent: Int32Array;
+}
+
+function resolveTermIds(data: IndexData, parsed: ParsedQuery): QueryTermIds {
+  const n = parsed.terms.length;
+  const ids: QueryTermIds = {
+    entry: new Int32Array(n),
+    server: new Int32Array(n),
+    frequent: new Int32Array(n),
+  };
+  for (let t = 0; t < n; t++) {
+    const term = (parsed.terms[t] as QueryTerm).term;
+    ids.entry[t] = data.entryPostings.terms.get(term) ?? -1;
+    ids.server[t] = data.serverPostings.terms.get(term) ?? -1;
+  }
+  return ids;
 }
 
 /**
@@ -271,7 +379,8 @@ export function rank(
   );
   const limit = Math.max(1, Math.floor(opts.limit ?? 10));
   if (query.trim() === '') return { parsed, hits: [] };
-  const pool = candidates(data, parsed, query, opts, Math.max(MIN_POOL, limit * 2));
-  collectMatches(data, parsed, pool);
+  const termIds = resolveTermIds(data, parsed);
+  const pool = candidates(data, parsed, termIds, query, opts, Math.max(MIN_POOL, limit * 2));
+  collectMatches(data, parsed, termIds, pool);
   return { parsed, hits: finalScores(data, parsed, pool, limit) };
 }

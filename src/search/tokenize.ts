@@ -20,18 +20,12 @@ function isWordChar(text: string, i: number): boolean {
 const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+/u;
 const UNSPACED_RUNS = /([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]+)/u;
 
-const stemCache = new Map<string, string>();
+/** Terms kept by `emitWord`'s memo before it starts over: vocabularies are small, a flood of new words is not. */
 const STEM_CACHE_MAX = 50_000;
 
-/** Porter2 stem of a lowercase word, memoised because catalog and query vocabularies are small and repetitive. */
+/** Porter2 stem of a lowercase word; numbers stay as they are. */
 export function stemWord(word: string): string {
-  let s = stemCache.get(word);
-  if (s === undefined) {
-    s = /^\p{N}+$/u.test(word) ? word : stem(word);
-    if (stemCache.size >= STEM_CACHE_MAX) stemCache.clear();
-    stemCache.set(word, s);
-  }
-  return s;
+  return /^\p{N}+$/u.test(word) ? word : stem(word);
 }
 
 const isUpper = (c: number) => c >= 65 && c <= 90;
@@ -82,10 +76,17 @@ export function mayHaveCjk(text: string): boolean {
   return false;
 }
 
+/** Lowercase word -> its index term, or '' for a word that is dropped (too short, or a stop word). */
+const termCache = new Map<string, string>();
+
 function emitWord(lower: string, out: (term: string, surface: string) => boolean): boolean {
-  if (lower.length < 2 && !/\p{N}/u.test(lower)) return true;
-  if (STOP_WORDS.has(lower)) return true;
-  return out(stemWord(lower), lower);
+  let term = termCache.get(lower);
+  if (term === undefined) {
+    term = (lower.length < 2 && !/\p{N}/u.test(lower)) || STOP_WORDS.has(lower) ? '' : stemWord(lower);
+    if (termCache.size >= STEM_CACHE_MAX) termCache.clear();
+    termCache.set(lower, term);
+  }
+  return term === '' || out(term, lower);
 }
 
 /**
@@ -100,8 +101,21 @@ export function eachTerm(text: string, out: (term: string, surface: string) => b
       continue;
     }
     const start = i;
-    while (i < text.length && isWordChar(text, i)) i++;
+    // ASCII is scanned here by char code; a word of lowercase ASCII letters and digits (most words) is done.
+    let plain = true;
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) continue;
+      if (c >= 65 && c <= 90) plain = false;
+      else if (c < 128) break;
+      else if (WORD_CHAR.test(text[i] as string)) plain = false;
+      else break;
+    }
     const word = text.slice(start, i);
+    if (plain) {
+      if (!emitWord(word, out)) return;
+      continue;
+    }
     const lower = word.toLowerCase();
     const parts = word === lower ? [word] : splitCamel(word);
     for (const part of parts) {

@@ -45,6 +45,11 @@ export class TopK {
     if (score < min || (score === min && id > (this.ids[0] as number))) return;
     this.scores[0] = score;
     this.ids[0] = id;
+    this.siftDown();
+  }
+
+  /** Restores the heap order after the root was replaced. */
+  private siftDown(): void {
     let at = 0;
     for (;;) {
       const l = 2 * at + 1;
@@ -58,10 +63,21 @@ export class TopK {
     }
   }
 
-  /** The ids held, best first. */
+  /** Empties the heap for reuse. */
+  clear(): void {
+    this.size = 0;
+  }
+
+  /** The ids held, best first. Empties the heap: each pop takes the worst, which goes at the back. */
   best(): number[] {
-    const order = Array.from({ length: this.size }, (_, i) => i);
-    order.sort((a, b) => (this.less(a, b) ? 1 : this.less(b, a) ? -1 : 0));
-    return order.map((i) => this.ids[i] as number);
+    const out = new Array<number>(this.size);
+    while (this.size > 0) {
+      const last = --this.size;
+      out[last] = this.ids[0] as number;
+      this.scores[0] = this.scores[last] as number;
+      this.ids[0] = this.ids[last] as number;
+      this.siftDown();
+    }
+    return out;
   }
 }

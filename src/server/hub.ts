@@ -3,6 +3,7 @@ import type { MeteredCache } from '../cache/index.js';
 import { CatalogSearch, newSearchCache, type SearchAnswer } from '../catalog-search.js';
 import { discover, readSpecs } from '../discover.js';
 import { relistServer, runDocument } from '../discovery/index.js';
+import { loadUsagePriors } from '../learning/load.js';
 import type { ResolvedSettings } from '../settings/index.js';
 import type { ServerSpec, SourceContext } from '../sources/index.js';
 import { dbFile, openSqliteStore, type RunChanges, type Store, type StoredServer } from '../store/index.js';
@@ -171,7 +172,13 @@ export class Hub {
       this.specs = new Map(specs.map((s) => [s.name, s]));
       this.pool.updateSpecs(this.specs);
     }
-    this.snapshot = CatalogSearch.build(await this.store.catalog(), this.options.settings, this.cache);
+    const priors = loadUsagePriors(this.options.settings);
+    this.snapshot = CatalogSearch.build(
+      await this.store.catalog(),
+      this.options.settings,
+      this.cache,
+      priors,
+    );
   }
 
   /** Servers that announce list changes get a lasting session, so the catalog can follow them. */

@@ -5,6 +5,7 @@ import type { Hub } from './hub.js';
 import { registerResources } from './resources.js';
 import { registerTools } from './tools.js';
 import { ServerTracedTransport } from './traced-transport.js';
+import { registerWorkflowTool } from './workflow-tool.js';
 
 const INSTRUCTIONS =
   'mcp-discovery indexes every MCP server configured on this machine. Instead of loading all their tools, call ' +
@@ -15,6 +16,7 @@ const INSTRUCTIONS =
 export function createMcpServer(hub: Hub): McpServer {
   const server = new McpServer({ name: 'mcp-discovery', version: VERSION }, { instructions: INSTRUCTIONS });
   registerTools(server, hub);
+  registerWorkflowTool(server, hub);
   registerResources(server, hub);
   return server;
 }

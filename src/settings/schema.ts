@@ -43,9 +43,23 @@ export const SettingsSchema = z.strictObject({
       /** Results returned when the caller gives no limit. */
       defaultLimit: z.number().int().min(1).max(1000).default(10),
       /** Weight of learned usage in ranking; 0 ignores it. Tools never used are never punished. */
-      priorWeight: z.number().min(0).max(1).default(0),
+      priorWeight: z.number().min(0).max(1).default(0.25),
       /** Put the raw query text on search spans. Off by default: queries can carry private details. */
       recordQuery: z.boolean().default(false),
+    })
+    .prefault({}),
+  hooks: z
+    .strictObject({
+      /** Return top suggestions to Claude as additionalContext (UserPromptSubmit, PreToolUse of shell commands). */
+      contextEnabled: z.boolean().default(false),
+      /** Only suggestions scoring at least this much are returned; search scores are BM25-like, about 1 to 30. */
+      minScore: z.number().min(0).default(8),
+      /** At most this many suggestions per prompt. */
+      maxSuggestions: z.number().int().min(1).max(10).default(3),
+      /** Usage older by this many days counts half as much in success rates and ranking priors. */
+      halfLifeDays: z.number().positive().default(30),
+      /** A tool sequence is a workflow pattern once it occurs in at least this many sessions. */
+      minPatternSupport: z.number().int().min(1).default(2),
     })
     .prefault({}),
   cache: z

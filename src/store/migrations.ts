@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { LEARNING_MIGRATION } from '../learning/schema.js';
 import { StoreError } from './errors.js';
 
 /**
@@ -83,6 +84,8 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX changes_run ON changes (run_id);
   `,
+  // 2: Claude Code hook events and the suggestions returned to Claude (src/learning/schema.ts).
+  LEARNING_MIGRATION,
 ];
 
 /**

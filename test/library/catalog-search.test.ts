@@ -61,7 +61,7 @@ describe('CatalogSearch', () => {
       const ops = await otel.points('mcp_discovery.operation.seconds');
       const search = ops.find((p) => p.attributes.operation === 'search');
       expect(search?.attributes).toEqual({ operation: 'search', kind: 'request', outcome: 'success' });
-      expect((search?.value as Histogram).count).toBe(2);
+      expect((search?.value as Histogram | undefined)?.count).toBe(2);
       const lookups = await otel.points('mcp_discovery.cache.requests');
       const bySearch = Object.fromEntries(
         lookups.filter((p) => p.attributes.cache === 'search').map((p) => [p.attributes.result, p.value]),

@@ -96,6 +96,7 @@ describe('the MCP server face', () => {
         'refresh',
         'search_tools',
         'suggest_prompts',
+        'suggest_workflow',
         'suggest_resources',
       ].sort(),
     );

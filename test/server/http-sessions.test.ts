@@ -17,12 +17,13 @@ async function face(options: { maxSessions?: number; idleMs?: number; clock?: ()
   });
   const seen = { gets: 0 };
   // The SDK client opens its GET stream on its own after initializing; tests wait for it before moving the clock.
-  server = createServer((req, res) => {
+  const http = createServer((req, res) => {
     if (req.method === 'GET') seen.gets++;
     void sessions.handle(req, res);
   });
-  await new Promise<void>((r) => server?.listen(0, '127.0.0.1', r));
-  const url = new URL(`http://127.0.0.1:${(server?.address() as AddressInfo).port}/mcp`);
+  server = http;
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  const url = new URL(`http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`);
   const connect = async () => {
     const c = new Client({ name: 'c', version: '1' });
     const transport = new StreamableHTTPClientTransport(url);
