@@ -6,6 +6,8 @@
  * PostToolUse `tool_response`; PostToolUseFailure `error` and `is_interrupt`; UserPromptSubmit `prompt`;
  * SessionStart `source` and `model`; SessionEnd `reason`. Unknown fields are ignored.
  */
+import { HOOK_EVENTS } from './claude-settings.js';
+
 export interface HookEvent {
   /** `hook_event_name` as sent, known to us or not. */
   name: string;
@@ -24,15 +26,7 @@ export interface HookEvent {
 }
 
 /** The events the learning reads. Others (Notification, PreCompact...) are recorded as they come, and ignored. */
-export const KNOWN_EVENTS: ReadonlySet<string> = new Set([
-  'SessionStart',
-  'UserPromptSubmit',
-  'PreToolUse',
-  'PostToolUse',
-  'PostToolUseFailure',
-  'Stop',
-  'SessionEnd',
-]);
+export const KNOWN_EVENTS: ReadonlySet<string> = new Set(HOOK_EVENTS);
 
 export type ParseResult = { ok: true; event: HookEvent } | { ok: false; problem: string };
 

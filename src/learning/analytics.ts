@@ -1,3 +1,4 @@
+import { catalogCounts } from '../store/catalog.js';
 import type { Store } from '../store/index.js';
 import type { Learned } from './model.js';
 
@@ -117,19 +118,12 @@ export async function analyticsReport(
   const [servers, catalog, runs] = await Promise.all([store.servers(), store.catalog(), store.runs(1)]);
   const health: Record<string, number> = {};
   for (const s of servers) health[s.health ?? s.origin] = (health[s.health ?? s.origin] ?? 0) + 1;
-  const count = (kind: string) => catalog.entries.filter((e) => e.kind === kind).length;
   const last = runs[0];
   return {
     generatedAt: now.toISOString(),
     discovery: {
       servers: { total: servers.length, health },
-      catalog: {
-        version: catalog.version,
-        tools: count('tool'),
-        resources: count('resource'),
-        resourceTemplates: count('resource_template'),
-        prompts: count('prompt'),
-      },
+      catalog: { version: catalog.version, ...catalogCounts(catalog.entries) },
       ...(last && { lastRun: { startedAt: last.startedAt, durationMs: last.durationMs } }),
     },
     ...usageSections(learned),

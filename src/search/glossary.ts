@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { mayHaveCjk } from './tokenize.js';
+import { tsvRows } from './tsv.js';
 
 /**
  * Chinese -> English glosses (stemmed index terms), made offline by `scripts/build-search-data.ts` from
@@ -18,11 +19,7 @@ const HAN_RUN = /\p{Script=Han}+/gu;
 
 /** Parses the TSV form: `中文<TAB>term term`. Rows stay as text until asked for, to keep the table small. */
 export function parseGlossary(text: string): Glossary {
-  const rows = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const tab = line.indexOf('\t');
-    if (tab > 0) rows.set(line.slice(0, tab), line.slice(tab + 1));
-  }
+  const rows = tsvRows(text);
   return {
     size: rows.size,
     has: (w) => rows.has(w),

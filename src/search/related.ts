@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { tsvRows } from './tsv.js';
 
 /**
  * Related terms for query expansion: stem -> related stems with a similarity in (0, 1]. Made offline by
@@ -23,11 +24,7 @@ function parseRow(row: string): Array<readonly [string, number]> {
 
 /** Parses the TSV form: `stem<TAB>other:87 another:64`, similarities in hundredths. */
 export function parseRelatedTerms(text: string): RelatedTerms {
-  const rows = new Map<string, string>();
-  for (const line of text.split('\n')) {
-    const tab = line.indexOf('\t');
-    if (tab > 0) rows.set(line.slice(0, tab), line.slice(tab + 1));
-  }
+  const rows = tsvRows(text);
   return {
     size: rows.size,
     get: (term) => {

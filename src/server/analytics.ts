@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CacheStatsSchema } from '../cache/index.js';
+import { catalogCounts } from '../store/catalog.js';
 import type { Hub } from './hub.js';
 
 export const AnalyticsSchema = z.object({
@@ -23,16 +24,9 @@ export async function analytics(hub: Hub): Promise<Analytics> {
   const health: Record<string, number> = {};
   for (const s of servers) health[s.health ?? s.origin] = (health[s.health ?? s.origin] ?? 0) + 1;
   const { catalog } = hub.catalog;
-  const count = (kind: string) => catalog.entries.filter((e) => e.kind === kind).length;
   return {
     servers: { total: servers.length, health },
-    catalog: {
-      version: catalog.version,
-      tools: count('tool'),
-      resources: count('resource'),
-      resourceTemplates: count('resource_template'),
-      prompts: count('prompt'),
-    },
+    catalog: { version: catalog.version, ...catalogCounts(catalog.entries) },
     cache: hub.cacheStats,
     uptimeSeconds: Math.round((Date.now() - hub.startedAt) / 1000),
     rssBytes: process.memoryUsage().rss,

@@ -55,3 +55,14 @@ export function entryId(e: Pick<CatalogEntry, 'kind' | 'server' | 'name' | 'uri'
   if (e.kind === 'prompt') return `${e.server}/prompt:${e.name}`;
   return `${e.server}/${e.kind === 'resource' ? 'resource' : 'template'}:${e.uri ?? e.name}`;
 }
+
+/** How many entries of each kind a catalog holds. */
+export function catalogCounts(entries: readonly Pick<CatalogEntry, 'kind'>[]) {
+  const count = (kind: EntryKind) => entries.filter((e) => e.kind === kind).length;
+  return {
+    tools: count('tool'),
+    resources: count('resource'),
+    resourceTemplates: count('resource_template'),
+    prompts: count('prompt'),
+  };
+}

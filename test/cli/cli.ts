@@ -14,11 +14,12 @@ export interface CliResult {
 export function runCli(
   args: string[],
   env: Record<string, string | undefined> = {},
-  options: { cwd?: string; input?: string } = {},
+  options: { cwd?: string; input?: string; uid?: number } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd: options.cwd,
+      ...(options.uid !== undefined && { uid: options.uid, gid: options.uid }),
       env: { PATH: process.env.PATH, OTEL_SDK_DISABLED: 'true', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });

@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach } from 'vitest';
-import { CLI, type CliResult, runCli } from '../cli/cli.js';
+import { type CliResult, runCli } from '../cli/cli.js';
 import { ROOT } from '../helpers/servers.js';
 
 export const HOOK_FIXTURES = join(ROOT, 'test/fixtures/hooks');
@@ -57,23 +56,5 @@ export const logLines = (dataDir: string) => {
 
 /** Runs the CLI as another user (root can write anywhere, so a read-only directory needs someone else). */
 export function runCliAs(uid: number, args: string[], input: string): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      uid,
-      gid: uid,
-      env: { PATH: process.env.PATH, OTEL_SDK_DISABLED: 'true', HOME: tmpdir() },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c;
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c;
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
+  return runCli(args, { HOME: tmpdir() }, { input, uid });
 }
