@@ -4,6 +4,7 @@ import { CatalogSearch, newSearchCache, type SearchAnswer } from '../catalog-sea
 import { discover, readSpecs } from '../discover.js';
 import { relistServer, runDocument } from '../discovery/index.js';
 import { loadUsagePriors } from '../learning/load.js';
+import { observeLearning } from '../learning/metrics.js';
 import type { ResolvedSettings } from '../settings/index.js';
 import type { ServerSpec, SourceContext } from '../sources/index.js';
 import { dbFile, openSqliteStore, type RunChanges, type Store, type StoredServer } from '../store/index.js';
@@ -34,6 +35,7 @@ export class Hub {
   private specs = new Map<string, ServerSpec>();
   private queue: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
+  private readonly learningMetrics: { stop(): void };
   readonly pool: UpstreamPool;
   readonly startedAt = Date.now();
 
@@ -43,6 +45,7 @@ export class Hub {
     private readonly cache: MeteredCache<SearchAnswer>,
   ) {
     this.snapshot = CatalogSearch.build({ version: 0, servers: [], entries: [] }, options.settings, cache);
+    this.learningMetrics = observeLearning(options.settings);
     this.pool = new UpstreamPool(this.specs, {
       connectTimeoutMs: options.settings.discovery.timeoutMs,
       clientVersion: VERSION,
@@ -156,6 +159,7 @@ export class Hub {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
+    this.learningMetrics.stop();
     await this.queue.catch(() => undefined);
     await this.pool.close();
     await this.store.close();

@@ -47,6 +47,8 @@ export const METRIC_SERVER_PROBES = 'mcp_discovery.server.probes';
 export const METRIC_SERVERS = 'mcp_discovery.servers';
 export const METRIC_TOOLS = 'mcp_discovery.tools';
 export const METRIC_CACHE_ENTRIES = 'mcp_discovery.cache.entries';
+export const METRIC_HOOK_EVENTS = 'mcp_discovery.hook.events';
+export const METRIC_SUGGESTIONS = 'mcp_discovery.suggestions';
 
 /** Metric attribute keys (allow-list: nothing else is ever recorded on our metrics, which bounds series). */
 export const METRIC_ATTR = {
@@ -58,6 +60,7 @@ export const METRIC_ATTR = {
   server: 'server',
   transport: 'transport',
   health: 'health',
+  event: 'event',
 } as const;
 
 export type OperationKind = 'request' | 'background';
