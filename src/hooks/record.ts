@@ -1,23 +1,9 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { LEARNING_SCHEMA_VERSION } from '../learning/schema.js';
+import { type HookEventRow as EventRow, LEARNING_SCHEMA_VERSION } from '../learning/schema.js';
 
-/** A hook_events row as the hook writes it (see src/learning/schema.ts). */
-export interface EventRow {
-  key: string;
-  at: string;
-  at_ms: number;
-  event: string;
-  session_id: string | null;
-  tool_use_id: string | null;
-  tool_name: string | null;
-  outcome: 'success' | 'failure' | null;
-  prompt: string | null;
-  detail: string | null;
-  cwd: string | null;
-  handle_ms: number | null;
-}
+export type { HookEventRow as EventRow } from '../learning/schema.js';
 
 /** The same database file as the store (src/store/sqlite.ts `dbFile`), spelled here to keep the store unloaded. */
 export const hookDbFile = (dataDir: string) => join(dataDir, 'mcp-discovery.db');

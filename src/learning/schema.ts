@@ -7,6 +7,22 @@
 /** `PRAGMA user_version` from which the learning tables exist. */
 export const LEARNING_SCHEMA_VERSION = 2;
 
+/** A hook_events row as the hook writes it; the learning reads the same columns back, with the row id. */
+export interface HookEventRow {
+  key: string;
+  at: string;
+  at_ms: number;
+  event: string;
+  session_id: string | null;
+  tool_use_id: string | null;
+  tool_name: string | null;
+  outcome: 'success' | 'failure' | null;
+  prompt: string | null;
+  detail: string | null;
+  cwd: string | null;
+  handle_ms: number | null;
+}
+
 /**
  * hook_events: one row per hook event Claude Code sent. `key` is unique per event (a retried spool line is
  * ignored). Times: `at` ISO and `at_ms` epoch milliseconds of the hook process start; `handle_ms` is how long the

@@ -5,6 +5,7 @@ import { storeErrorFrom } from '../store/errors.js';
 import { migrate } from '../store/migrations.js';
 import type { Suggestion } from './acceptance.js';
 import type { LearningEvent } from './events.js';
+import type { HookEventRow } from './schema.js';
 
 /**
  * The learning's side of the store: reads `hook_events` and `hook_suggestions` (migration 2) from the same
@@ -97,18 +98,7 @@ export function toolNameOf(s: Pick<Suggestion, 'kind' | 'ref'>): string | null {
   return slash > 0 ? `mcp__${s.ref.slice(0, slash)}__${s.ref.slice(slash + 1)}` : null;
 }
 
-type EventRow = {
-  id: number;
-  at_ms: number;
-  event: string;
-  session_id: string | null;
-  tool_use_id: string | null;
-  tool_name: string | null;
-  outcome: 'success' | 'failure' | null;
-  prompt: string | null;
-  detail: string | null;
-  handle_ms: number | null;
-};
+type EventRow = HookEventRow & { id: number };
 
 type SuggestionRow = {
   event_id: number | null;
