@@ -1,5 +1,6 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { ResolvedSettings } from '../settings/index.js';
+import { catalogCounts } from '../store/catalog.js';
 import type { Telemetry } from '../telemetry/index.js';
 import { log } from '../telemetry/index.js';
 import { startHttpFace } from './http.js';
@@ -60,7 +61,7 @@ export async function serve(options: ServeOptions): Promise<void> {
       metrics: telemetry.metricsHandler,
     });
     const announce = options.announce ?? ((text: string) => process.stdout.write(`${text}\n`));
-    announce(banner(face.mcpUrl, face.metricsUrl, !!token));
+    announce(banner(face.mcpUrl, face.metricsUrl, !!token, catalogLine(hub)));
     stop = async () => {
       await face.close();
       await hub.close();
@@ -70,9 +71,16 @@ export async function serve(options: ServeOptions): Promise<void> {
   await stopped;
 }
 
-function banner(mcpUrl: string, metricsUrl: string, withToken: boolean): string {
+function catalogLine(hub: Hub): string {
+  const { servers, entries } = hub.catalog.catalog;
+  const c = catalogCounts(entries);
+  return `catalog: ${servers.length} servers, ${c.tools} tools, ${c.resources} resources, ${c.resourceTemplates} templates, ${c.prompts} prompts`;
+}
+
+function banner(mcpUrl: string, metricsUrl: string, withToken: boolean, catalog: string): string {
   const auth = withToken ? ' --header "Authorization: Bearer $MCP_DISCOVERY_TOKEN"' : '';
   return [
+    catalog,
     `mcp-discovery serving MCP at ${mcpUrl}`,
     `metrics at ${metricsUrl} (also /healthz, /readyz)`,
     '',

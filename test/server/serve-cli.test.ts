@@ -12,6 +12,7 @@ const TOKEN = 'test-token-0123456789abcdef';
 let home: string;
 let child: ChildProcess;
 let mcpUrl: string;
+let catalogLine = '';
 
 /** Starts `serve --http` on a free port and resolves with the URL it prints (no sleeping: we wait for the line). */
 function startServe(args: string[]): Promise<{ child: ChildProcess; mcpUrl: string; metricsUrl: string }> {
@@ -29,6 +30,7 @@ function startServe(args: string[]): Promise<{ child: ChildProcess; mcpUrl: stri
     proc.stdout?.on('data', (c: Buffer) => {
       out += c;
       const mcp = out.match(/serving MCP at (\S+)/)?.[1];
+      catalogLine = out.match(/^catalog: .*$/m)?.[0] ?? '';
       const metrics = out.match(/metrics at (\S+)/)?.[1];
       if (mcp && metrics) resolve({ child: proc, mcpUrl: mcp, metricsUrl: metrics });
     });
@@ -51,6 +53,10 @@ afterAll(async () => {
 });
 
 describe('serve --http (the npm start job)', () => {
+  it('discovers the demo servers before serving and says what it found', () => {
+    expect(catalogLine).toMatch(/^catalog: 3 servers, \d+ tools, \d+ resources, \d+ templates, \d+ prompts$/);
+  });
+
   it('refuses a client without the token and serves one with it', async () => {
     const anonymous = new Client({ name: 'anon', version: '1' });
     await expect(anonymous.connect(new StreamableHTTPClientTransport(new URL(mcpUrl)))).rejects.toMatchObject(
