@@ -11,7 +11,7 @@ import type { SearchHit, SearchIndex, SearchOptions, SearchQueryOptions } from '
  * names and docs, annotations, URI), plus how well the entry's server fits the whole task, expansions from an
  * action lexicon and optional related terms, a tool name written in the query (ranked first), a
  * diversification that spreads the top over the task's different terms, and an optional usage prior.
- * An empty or blank query returns []. Only the first MAX_QUERY_TERMS (256) distinct terms of a query are
+ * An empty or blank query returns []. Only the first MAX_QUERY_TERMS (64) distinct terms of a query are
  * used, so a huge query costs about as much as a long one.
  */
 export function buildSearchIndex(catalog: Catalog, options: SearchOptions = {}): SearchIndex {

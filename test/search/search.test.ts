@@ -134,7 +134,7 @@ describe('search', () => {
     expect(index.search('   \n\t ')).toEqual([]);
   });
 
-  it('reads only the first 256 distinct terms of a huge query', () => {
+  it('reads only the first MAX_QUERY_TERMS distinct terms of a huge query', () => {
     const filler = Array.from({ length: 20_000 }, (_, i) => `w${i}`).join(' ');
     expect(filler.length).toBeGreaterThan(100_000);
     expect(ids(index.search(`database ${filler}`, { limit: 3 }))).toContain('postgres/run_query');
