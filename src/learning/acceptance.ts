@@ -1,4 +1,5 @@
 import { isToolEvent, type LearningEvent, usedRef } from './events.js';
+import { eventsBySession } from './sessions.js';
 
 /** A suggestion the hook returned to Claude (a `hook_suggestions` row). */
 export interface Suggestion {
@@ -34,13 +35,7 @@ export function acceptance(
   suggestions: readonly Suggestion[],
   events: readonly LearningEvent[],
 ): AcceptanceReport {
-  const bySession = new Map<string, LearningEvent[]>();
-  for (const e of events) {
-    if (!e.sessionId) continue;
-    const list = bySession.get(e.sessionId) ?? [];
-    list.push(e);
-    bySession.set(e.sessionId, list);
-  }
+  const bySession = eventsBySession(events);
   // The first time each ref was suggested in a session counts; later repeats of it are the same suggestion.
   const first = new Map<string, Suggestion>();
   for (const s of [...suggestions].sort((x, y) => x.eventId - y.eventId)) {

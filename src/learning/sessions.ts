@@ -19,7 +19,8 @@ export interface Session {
   lastMs: number;
 }
 
-export function sessionsOf(events: readonly LearningEvent[]): Session[] {
+/** Each session's events, in the order given; events without a session are left out. */
+export function eventsBySession(events: readonly LearningEvent[]): Map<string, LearningEvent[]> {
   const byId = new Map<string, LearningEvent[]>();
   for (const e of events) {
     if (!e.sessionId) continue;
@@ -27,6 +28,11 @@ export function sessionsOf(events: readonly LearningEvent[]): Session[] {
     list.push(e);
     byId.set(e.sessionId, list);
   }
+  return byId;
+}
+
+export function sessionsOf(events: readonly LearningEvent[]): Session[] {
+  const byId = eventsBySession(events);
   const sessions: Session[] = [];
   for (const [id, list] of byId) {
     list.sort((x, y) => x.id - y.id);
