@@ -3,6 +3,38 @@ import { z } from 'zod';
 export const LogLevelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
 
 /** Every field has a default, so `SettingsSchema.parse({})` is a complete, working configuration. */
+const retrying = {
+  /** Per attempt. */
+  timeoutMs: z.number().int().min(100).default(5_000),
+  /** Further attempts after the first, with exponential backoff. */
+  retries: z.number().int().min(0).max(10).default(3),
+};
+
+/** Where alerts go. Secrets here (URLs with tokens, passwords, headers) never reach logs or spans. */
+export const AlertHandlerSettingsSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('console') }),
+  z.strictObject({
+    type: z.literal('webhook'),
+    url: z.url(),
+    headers: z.record(z.string(), z.string()).default({}),
+    ...retrying,
+  }),
+  z.strictObject({ type: z.literal('slack'), webhookUrl: z.url(), ...retrying }),
+  z.strictObject({
+    type: z.literal('email'),
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65_535).default(587),
+    /** TLS from the first byte (port 465); otherwise STARTTLS when the server offers it. */
+    secure: z.boolean().default(false),
+    user: z.string().optional(),
+    password: z.string().optional(),
+    from: z.string().min(3),
+    to: z.array(z.string().min(3)).min(1),
+    ...retrying,
+  }),
+]);
+export type AlertHandlerSettings = z.infer<typeof AlertHandlerSettingsSchema>;
+
 export const SettingsSchema = z.strictObject({
   profile: z.enum(['default', 'production']).default('default'),
   /** Where the catalog, the last run and logs live; `--data-dir` isolates a run. Filled in by `load.ts`. */
@@ -66,6 +98,29 @@ export const SettingsSchema = z.strictObject({
     .strictObject({
       maxEntries: z.number().int().min(1).default(500),
       ttlSeconds: z.number().int().min(1).default(300),
+    })
+    .prefault({}),
+  /** The in-process KPI monitor that `serve` runs (thresholds come from src/kpi, not from here). */
+  monitor: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** How often metrics are sampled and every KPI evaluated. */
+      intervalSeconds: z.number().int().min(1).max(3600).default(15),
+      /** A firing alert is sent again this often while it lasts; 0 sends it once. */
+      repeatSeconds: z
+        .number()
+        .int()
+        .min(0)
+        .default(4 * 3600),
+      handlers: z.array(AlertHandlerSettingsSchema).default([{ type: 'console' }]),
+      /** Append every sample to <dataDir>/logs/metrics.jsonl. */
+      exportMetrics: z.boolean().default(true),
+      /** metrics.jsonl and alerts.log are rotated to a dated file past this size. */
+      maxFileBytes: z
+        .number()
+        .int()
+        .min(4096)
+        .default(10 * 1024 * 1024),
     })
     .prefault({}),
 });
