@@ -24,6 +24,9 @@ export const METRIC_MCP_CLIENT_OPERATION_DURATION = 'mcp.client.operation.durati
 export const SPAN_DISCOVER = 'mcp_discovery.discover';
 export const SPAN_PROBE = 'mcp_discovery.probe';
 export const SPAN_SEARCH = 'mcp_discovery.search';
+/** `mcp_discovery.maintenance {task}`: every maintenance task, scheduled or run by hand. */
+export const SPAN_MAINTENANCE = 'mcp_discovery.maintenance';
+export const ATTR_MAINTENANCE_TASK = 'mcp_discovery.maintenance.task';
 
 // Our own attributes.
 export const ATTR_SERVER = 'mcp_discovery.server';
