@@ -354,5 +354,7 @@ function record(span: Span, report: ServerReport, outcome: Outcome): void {
     [METRIC_ATTR.operation]: 'probe',
     [METRIC_ATTR.kind]: 'background',
     [METRIC_ATTR.outcome]: outcome,
+    // Probes alone carry the server: per-server latency on the Discovery dashboard, series bounded by the config.
+    [METRIC_ATTR.server]: report.name,
   });
 }

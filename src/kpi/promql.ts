@@ -48,5 +48,5 @@ export function kpiExpr(kpi: Kpi, matchers: string, windowSeconds = kpi.windowSe
 
 /** PromQL comparison that holds while the KPI is past `threshold` in its bad direction. */
 export function breachExpr(kpi: Kpi, matchers: string, threshold: number): string {
-  return `${kpiExpr(kpi, matchers)} ${kpi.direction === 'above' ? '>' : '<'} ${threshold}`;
+  return `(${kpiExpr(kpi, matchers)}) ${kpi.direction === 'above' ? '>' : '<'} ${threshold}`;
 }

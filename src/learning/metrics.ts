@@ -2,9 +2,32 @@ import { type BatchObservableCallback, metrics } from '@opentelemetry/api';
 import { KNOWN_EVENTS } from '../hooks/event.js';
 import type { ResolvedSettings } from '../settings/index.js';
 import { dbFile } from '../store/index.js';
-import { log, METRIC_ATTR, METRIC_HOOK_EVENTS, METRIC_SUGGESTIONS } from '../telemetry/index.js';
+import {
+  log,
+  METRIC_ATTR,
+  METRIC_HOOK_EVENTS,
+  METRIC_SUGGESTIONS,
+  METRIC_TOOL_USES,
+} from '../telemetry/index.js';
 import { loadLearned } from './load.js';
 import { LearningStore } from './store.js';
+
+/** Tools with their own series; the label stays bounded however many tools a catalog holds. */
+const TOP_TOOLS = 20;
+
+/** Uses per tool, the most used first, the tail folded into `other` (an ordering can change, a total cannot). */
+function topTools(db: LearningStore['db']): Map<string, number> {
+  const rows = db
+    .prepare<[], { tool: string; n: number }>(
+      `SELECT tool_name AS tool, count(*) AS n FROM hook_events
+       WHERE event = 'PostToolUse' AND tool_name IS NOT NULL GROUP BY tool_name ORDER BY n DESC, tool_name`,
+    )
+    .all();
+  const top = new Map(rows.slice(0, TOP_TOOLS).map(({ tool, n }) => [tool, n]));
+  const rest = rows.slice(TOP_TOOLS).reduce((sum, { n }) => sum + n, 0);
+  if (rest > 0) top.set('other', rest);
+  return top;
+}
 
 /**
  * Hook events and suggestion acceptance as metrics. The `hook` process stays free of the OTel SDK (it must start
@@ -18,6 +41,9 @@ export function observeLearning(settings: ResolvedSettings): { stop(): void } {
   });
   const suggestions = meter.createObservableCounter(METRIC_SUGGESTIONS, {
     description: 'Suggestions returned to Claude Code, by result (accepted: used later in the session; open)',
+  });
+  const toolUses = meter.createObservableCounter(METRIC_TOOL_USES, {
+    description: `Tool uses Claude Code reported (PostToolUse), by tool: the ${TOP_TOOLS} most used, the rest as other`,
   });
   const observe: BatchObservableCallback = (result) => {
     try {
@@ -35,6 +61,7 @@ export function observeLearning(settings: ResolvedSettings): { stop(): void } {
           byEvent.set(key, (byEvent.get(key) ?? 0) + n);
         }
         for (const [event, n] of byEvent) result.observe(events, n, { [METRIC_ATTR.event]: event });
+        for (const [tool, n] of topTools(store.db)) result.observe(toolUses, n, { [METRIC_ATTR.tool]: tool });
       } finally {
         store.close();
       }
@@ -45,6 +72,7 @@ export function observeLearning(settings: ResolvedSettings): { stop(): void } {
       log.debug({ err: error }, 'learning metrics: could not read the database');
     }
   };
-  meter.addBatchObservableCallback(observe, [events, suggestions]);
-  return { stop: () => meter.removeBatchObservableCallback(observe, [events, suggestions]) };
+  const observed = [events, suggestions, toolUses];
+  meter.addBatchObservableCallback(observe, observed);
+  return { stop: () => meter.removeBatchObservableCallback(observe, observed) };
 }

@@ -20,8 +20,24 @@ import {
   ATTR_MCP_SESSION_ID,
   ATTR_NETWORK_TRANSPORT,
   ATTR_RPC_RESPONSE_STATUS_CODE,
+  instruments,
+  METRIC_ATTR,
   tracer,
 } from '../telemetry/index.js';
+
+/** Methods timed under their own name; any other (a client may send anything) counts as `other`. */
+const TIMED_METHODS = new Set([
+  'initialize',
+  'ping',
+  'tools/list',
+  'tools/call',
+  'resources/list',
+  'resources/templates/list',
+  'resources/read',
+  'prompts/list',
+  'prompts/get',
+  'completion/complete',
+]);
 
 type Params = { name?: unknown; uri?: unknown; _meta?: Record<string, unknown> } | undefined;
 
@@ -35,7 +51,7 @@ export class ServerTracedTransport implements Transport {
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: Transport['onmessage'];
-  private readonly open = new Map<string | number, Span>();
+  private readonly open = new Map<string | number, { span: Span; method: string; t0: number }>();
   private protocolVersion: string | undefined;
 
   constructor(
@@ -43,7 +59,7 @@ export class ServerTracedTransport implements Transport {
     private readonly networkTransport: 'pipe' | 'tcp',
   ) {
     inner.onclose = () => {
-      for (const span of this.open.values()) span.end();
+      for (const { span } of this.open.values()) span.end();
       this.open.clear();
       this.onclose?.();
     };
@@ -95,15 +111,23 @@ export class ServerTracedTransport implements Transport {
       },
       parent,
     );
-    this.open.set(message.id, span);
+    this.open.set(message.id, { span, method: message.method, t0: performance.now() });
     context.with(trace.setSpan(parent, span), () => this.onmessage?.(message, extra));
   }
 
   async send(message: JSONRPCMessage, options?: Parameters<Transport['send']>[1]): Promise<void> {
     if (!('method' in message) && 'id' in message && message.id !== undefined) {
-      const span = this.open.get(message.id);
-      if (span) {
+      const request = this.open.get(message.id);
+      if (request) {
+        const { span } = request;
         this.open.delete(message.id);
+        const failed = 'error' in message || (message.result as { isError?: unknown }).isError === true;
+        // Every request served is a `request` operation: the response-time KPI averages over them.
+        instruments().operationSeconds.record((performance.now() - request.t0) / 1000, {
+          [METRIC_ATTR.operation]: TIMED_METHODS.has(request.method) ? request.method : 'other',
+          [METRIC_ATTR.kind]: 'request',
+          [METRIC_ATTR.outcome]: failed ? 'failure' : 'success',
+        });
         if ('error' in message) {
           span.setAttributes({
             [ATTR_ERROR_TYPE]: String(message.error.code),

@@ -17,6 +17,7 @@ import type {
   Store,
   StoredServer,
 } from './store.js';
+import { countChanges } from './store.js';
 import { writeImport, writeRun } from './write.js';
 
 /** Where the store lives in a data directory. */
@@ -55,7 +56,9 @@ class SqliteStore implements Store {
   }
 
   async recordRun(run: DiscoveryRun): Promise<RunChanges> {
-    return this.guard(() => this.recordTx.immediate(run));
+    const changes = this.guard(() => this.recordTx.immediate(run));
+    countChanges(changes);
+    return changes;
   }
 
   async importCatalog(

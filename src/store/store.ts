@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type DiscoveryRun, DiscoveryRunSchema, HealthSchema } from '../discovery/report.js';
 import { SourceRefSchema } from '../sources/spec.js';
+import { instruments, METRIC_ATTR } from '../telemetry/index.js';
 import { type Catalog, type CatalogEntry, CatalogServerSchema, EntryKindSchema } from './catalog.js';
 
 /**
@@ -25,6 +26,13 @@ export const RunChangesSchema = z.object({
   changed: z.array(ChangeRefSchema),
 });
 export type RunChanges = z.infer<typeof RunChangesSchema>;
+
+/** Every Store implementation counts what a run changed, for the Discovery dashboard's changes panel. */
+export function countChanges(changes: RunChanges): void {
+  const counter = instruments().catalogChanges;
+  for (const change of ['added', 'removed', 'changed'] as const)
+    if (changes[change].length > 0) counter.add(changes[change].length, { [METRIC_ATTR.change]: change });
+}
 
 const ChangeKindSchema = z.enum(['added', 'removed', 'changed']);
 

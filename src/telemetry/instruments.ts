@@ -2,6 +2,7 @@ import { type Counter, type Gauge, type Histogram, type MeterProvider, metrics }
 import {
   METRIC_CACHE_ENTRIES,
   METRIC_CACHE_REQUESTS,
+  METRIC_CATALOG_CHANGES,
   METRIC_MCP_CLIENT_OPERATION_DURATION,
   METRIC_OPERATION_SECONDS,
   METRIC_SERVER_PROBES,
@@ -21,6 +22,7 @@ export interface Instruments {
   servers: Gauge;
   tools: Gauge;
   cacheEntries: Gauge;
+  catalogChanges: Counter;
   mcpClientOperationDuration: Histogram;
 }
 
@@ -46,6 +48,9 @@ function create(provider: MeterProvider): Instruments {
     cacheEntries: meter.createGauge(METRIC_CACHE_ENTRIES, {
       description: 'Entries held by each cache',
       unit: '{entry}',
+    }),
+    catalogChanges: meter.createCounter(METRIC_CATALOG_CHANGES, {
+      description: 'Catalog entries a discovery run added, removed or changed (by content hash), by change',
     }),
     mcpClientOperationDuration: meter.createHistogram(METRIC_MCP_CLIENT_OPERATION_DURATION, {
       description: 'Duration of MCP requests sent to servers (MCP semantic conventions)',

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { ResourceDetector } from '@opentelemetry/resources';
 import type { IMetricReader } from '@opentelemetry/sdk-metrics';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
@@ -49,8 +50,17 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
   else log.debug('telemetry: no OTLP endpoint set (OTEL_EXPORTER_OTLP_ENDPOINT); metrics only on /metrics');
 
   // Loaded only when needed: the SDK and exporters take about half a second to import.
-  const [{ HostMetrics }, resources, { NodeSDK }, semconv, exporters, prometheus] = await Promise.all([
+  const [
+    { HostMetrics },
+    { RuntimeNodeInstrumentation },
+    resources,
+    { NodeSDK },
+    semconv,
+    exporters,
+    prometheus,
+  ] = await Promise.all([
     import('@opentelemetry/host-metrics'),
+    import('@opentelemetry/instrumentation-runtime-node'),
     import('@opentelemetry/resources'),
     import('@opentelemetry/sdk-node'),
     import('@opentelemetry/semantic-conventions'),
@@ -62,6 +72,8 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
     resource: resources.resourceFromAttributes({
       [semconv.ATTR_SERVICE_NAME]: 'mcp-discovery',
       [semconv.ATTR_SERVICE_VERSION]: options.serviceVersion,
+      // Tells instances apart through the Collector, where it becomes Prometheus's `instance` label.
+      'service.instance.id': randomUUID(),
     }),
     resourceDetectors: [
       resources.envDetector,
@@ -73,7 +85,8 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
     ...(exporters
       ? { traceExporter: exporters.traceExporter }
       : { spanProcessors: [], logRecordProcessors: [] }),
-    instrumentations: [],
+    // Heap, event-loop delay and GC for the Runtime dashboard; host metrics add RSS and CPU.
+    instrumentations: [new RuntimeNodeInstrumentation()],
   });
   try {
     sdk.start();

@@ -52,6 +52,8 @@ export const METRIC_TOOLS = 'mcp_discovery.tools';
 export const METRIC_CACHE_ENTRIES = 'mcp_discovery.cache.entries';
 export const METRIC_HOOK_EVENTS = 'mcp_discovery.hook.events';
 export const METRIC_SUGGESTIONS = 'mcp_discovery.suggestions';
+export const METRIC_TOOL_USES = 'mcp_discovery.tool.uses';
+export const METRIC_CATALOG_CHANGES = 'mcp_discovery.catalog.changes';
 
 /** Metric attribute keys (allow-list: nothing else is ever recorded on our metrics, which bounds series). */
 export const METRIC_ATTR = {
@@ -64,6 +66,8 @@ export const METRIC_ATTR = {
   transport: 'transport',
   health: 'health',
   event: 'event',
+  tool: 'tool',
+  change: 'change',
 } as const;
 
 export type OperationKind = 'request' | 'background';
