@@ -439,7 +439,7 @@ export function runtime(): object {
             '{{v8js_heap_space_name}}',
           ),
         )
-        .withTarget(promQuery(`sum(${s('v8js_memory_heap_limit')})`, 'limit')),
+        .withTarget(promQuery(`sum(${s('v8js_memory_heap_space_size')})`, 'heap size (all spaces)')),
     )
     .withRow(new RowBuilder('CPU and event loop'))
     .withPanel(

@@ -14,13 +14,13 @@ import {
   kpiExpr,
   promDuration,
   RULE_MATCHERS,
+  runbookUrl,
   type Severity,
   severitiesOf,
   thresholdOf,
   type Unit,
 } from '../../src/kpi/index.js';
 import { PROMETHEUS } from './panels.js';
-import { runbookUrl } from './runbook.js';
 
 /** Grafana-managed alert rules live in this folder; the Overview's alert list shows it. */
 export const FOLDER = 'mcp-discovery';

@@ -5,12 +5,12 @@ import {
   type Kpi,
   promDuration,
   RULE_MATCHERS,
+  runbookUrl,
   type Severity,
   severitiesOf,
   thresholdOf,
   type Unit,
 } from '../../src/kpi/index.js';
-import { runbookUrl } from './runbook.js';
 
 /** The same Go template functions Grafana uses, applied to the rule's `$value`. */
 const HUMANIZE: Record<Unit, string> = {

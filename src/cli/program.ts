@@ -3,6 +3,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { StoreError } from '../store/errors.js';
 import { VERSION } from '../version.js';
 import { analyticsCommand } from './commands/analytics.js';
+import { backupCommand } from './commands/backup.js';
 import { cacheCommand } from './commands/cache.js';
 import { discoverCommand } from './commands/discover.js';
 import { hooksCommand } from './commands/hooks.js';
@@ -48,6 +49,7 @@ serveCommand(program, positiveInt);
 hooksCommand(program);
 patternsCommand(program);
 analyticsCommand(program);
+backupCommand(program);
 
 try {
   await program.parseAsync(process.argv);

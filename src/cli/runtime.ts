@@ -39,7 +39,7 @@ export function resolveSettings(
 export async function startRuntime(
   global: GlobalOptions,
   flags?: Record<string, unknown>,
-  telemetry: Pick<TelemetryOptions, 'prometheus' | 'exportByDefault'> = {},
+  telemetry: Pick<TelemetryOptions, 'prometheus' | 'exportByDefault' | 'inProcess'> = {},
 ): Promise<Runtime> {
   const settings = resolveSettings(global, flags);
   log.level = settings.logLevel;

@@ -93,7 +93,8 @@ export const KPIS: readonly Kpi[] = [
     windowSeconds: 3600,
     direction: 'above',
     warning: 50 * MiB,
-    pendingSeconds: 900,
+    // Half an hour of history first: the climb of a fresh process settling in is not a leak.
+    pendingSeconds: 1800,
     headline: false,
   },
   {

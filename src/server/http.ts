@@ -7,7 +7,7 @@ import { healthz, type Readiness, readyz } from './health.js';
 import { assertBindable, isLoopback, loopbackHostHeaders, urlHost } from './http-bind.js';
 import { DEFAULT_MAX_BODY_BYTES } from './http-body.js';
 import { mcpSessions } from './http-mcp.js';
-import { RPC_INTERNAL_ERROR, RPC_SERVER_ERROR, sendRpcError } from './http-reply.js';
+import { RPC_INTERNAL_ERROR, RPC_SERVER_ERROR, sendJson, sendRpcError } from './http-reply.js';
 
 export interface HttpFaceOptions {
   /** Default '127.0.0.1' (the caller passes it). */
@@ -24,6 +24,8 @@ export interface HttpFaceOptions {
   metrics?: (req: IncomingMessage, res: ServerResponse) => void;
   /** Default 4 MiB; a larger body is answered 413 with a JSON-RPC error. */
   maxBodyBytes?: number;
+  /** The in-process monitor's KPI readings, served at /kpi when the monitor runs. */
+  kpi?: () => unknown;
 }
 
 export interface HttpFace {
@@ -38,9 +40,11 @@ const METHODS: Record<string, readonly string[]> = {
   '/healthz': ['GET', 'HEAD'],
   '/readyz': ['GET', 'HEAD'],
   '/metrics': ['GET', 'HEAD'],
+  '/kpi': ['GET', 'HEAD'],
   '/mcp': ['POST', 'GET', 'DELETE'],
 };
 
+const KPI_OFF = 'Not Found: the KPI monitor is off (monitor.enabled in settings)';
 const METRICS_OFF =
   'Not Found: metrics are off; start the server with telemetry enabled (OTEL_SDK_DISABLED unset) to serve /metrics';
 
@@ -84,6 +88,8 @@ export async function startHttpFace(o: HttpFaceOptions): Promise<HttpFace> {
     if (path === '/readyz') return readyz(res, o.ready);
     if (path === '/metrics')
       return o.metrics ? o.metrics(req, res) : sendRpcError(res, 404, RPC_SERVER_ERROR, METRICS_OFF);
+    if (path === '/kpi')
+      return o.kpi ? sendJson(res, 200, o.kpi()) : sendRpcError(res, 404, RPC_SERVER_ERROR, KPI_OFF);
     return mcp.handle(req, res);
   }
 

@@ -1,4 +1,5 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { startMonitor } from '../monitor/index.js';
 import type { ResolvedSettings } from '../settings/index.js';
 import { catalogCounts } from '../store/catalog.js';
 import type { Telemetry } from '../telemetry/index.js';
@@ -20,6 +21,8 @@ export interface ServeOptions {
 /** Runs until a signal or, for stdio, until the client closes stdin; then ends sessions, children and telemetry. */
 export async function serve(options: ServeOptions): Promise<void> {
   const { settings, telemetry } = options;
+  const monitor =
+    settings.monitor.enabled && telemetry.collect ? startMonitor(settings, telemetry.collect) : undefined;
   const hub = await Hub.start({
     settings,
     configFiles: options.configFiles,
@@ -47,6 +50,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     await connectSession(hub, transport, 'pipe');
     stop = async () => {
       await transport.close();
+      await monitor?.stop();
       await hub.close();
       await telemetry.shutdown();
     };
@@ -59,11 +63,13 @@ export async function serve(options: ServeOptions): Promise<void> {
       connect: (transport) => connectSession(hub, transport, 'tcp'),
       ready: async () => hub.ready(),
       metrics: telemetry.metricsHandler,
+      ...(monitor && { kpi: () => ({ kpis: monitor.readings() }) }),
     });
     const announce = options.announce ?? ((text: string) => process.stdout.write(`${text}\n`));
     announce(banner(face.mcpUrl, face.metricsUrl, !!token, catalogLine(hub)));
     stop = async () => {
       await face.close();
+      await monitor?.stop();
       await hub.close();
       await telemetry.shutdown();
     };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ResourceDetector } from '@opentelemetry/resources';
-import type { IMetricReader } from '@opentelemetry/sdk-metrics';
+import type { IMetricReader, MetricReader, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { log } from './logger.js';
 import { type MetricsHandler, prometheusReader } from './prometheus.js';
@@ -10,6 +10,8 @@ export interface Telemetry {
   shutdown(timeoutMs?: number): Promise<void>;
   /** Prometheus text exposition of every metric, when started with `prometheus: true`. */
   metricsHandler?: MetricsHandler;
+  /** Every metric of this process now, when started with `inProcess: true` (the KPI monitor reads it). */
+  collect?: () => Promise<ResourceMetrics>;
 }
 
 export interface TelemetryOptions {
@@ -24,6 +26,8 @@ export interface TelemetryOptions {
   exportByDefault?: boolean;
   /** Also keep metrics for a Prometheus scrape of the HTTP face's /metrics, with or without OTLP export. */
   prometheus?: boolean;
+  /** Also keep metrics readable in process, for the KPI monitor, with or without any export. */
+  inProcess?: boolean;
 }
 
 const disabled: Telemetry = { shutdown: async () => {} };
@@ -41,7 +45,7 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
     env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
     env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT;
   const otlp = Boolean(configured || options.exportByDefault);
-  if (!otlp && !options.prometheus) {
+  if (!otlp && !options.prometheus && !options.inProcess) {
     log.debug('telemetry: no OTLP endpoint set (OTEL_EXPORTER_OTLP_ENDPOINT); not exporting');
     return disabled;
   }
@@ -58,6 +62,7 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
     semconv,
     exporters,
     prometheus,
+    inProcess,
   ] = await Promise.all([
     import('@opentelemetry/host-metrics'),
     import('@opentelemetry/instrumentation-runtime-node'),
@@ -66,8 +71,11 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
     import('@opentelemetry/semantic-conventions'),
     otlp ? otlpExporters(options.exportIntervalMs ?? 15_000) : undefined,
     options.prometheus ? prometheusReader() : undefined,
+    options.inProcess ? onDemandReader() : undefined,
   ]);
-  const metricReaders = [exporters?.metricReader, prometheus?.reader].filter((r) => r !== undefined);
+  const metricReaders = [exporters?.metricReader, prometheus?.reader, inProcess].filter(
+    (r) => r !== undefined,
+  );
   const sdk = new NodeSDK({
     resource: resources.resourceFromAttributes({
       [semconv.ATTR_SERVICE_NAME]: 'mcp-discovery',
@@ -97,6 +105,14 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
   }
   return {
     ...(prometheus && { metricsHandler: prometheus.handler }),
+    ...(inProcess && {
+      collect: async () => {
+        const { resourceMetrics, errors } = await inProcess.collect();
+        if (errors.length > 0)
+          log.debug({ errors: errors.length }, 'telemetry: some metrics could not be collected');
+        return resourceMetrics;
+      },
+    }),
     async shutdown(timeoutMs = 2_000) {
       let timer: NodeJS.Timeout | undefined;
       const deadline = new Promise<void>((resolve) => {
@@ -143,4 +159,14 @@ async function otlpExporters(
       exportIntervalMillis: exportIntervalMs,
     }),
   };
+}
+
+/** A reader that collects only when asked: the monitor samples on its own schedule. */
+async function onDemandReader(): Promise<MetricReader> {
+  const { MetricReader } = await import('@opentelemetry/sdk-metrics');
+  class OnDemandReader extends MetricReader {
+    protected async onForceFlush(): Promise<void> {}
+    protected async onShutdown(): Promise<void> {}
+  }
+  return new OnDemandReader();
 }

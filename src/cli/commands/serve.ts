@@ -46,7 +46,7 @@ export function serveCommand(program: Command, wholeNumber: (v: string) => numbe
       const rt = await startRuntime(
         cmd.optsWithGlobals<GlobalOptions>(),
         { server, discovery },
-        { prometheus: !!flags.http, exportByDefault: true },
+        { prometheus: !!flags.http, exportByDefault: true, inProcess: true },
       );
       if (flags.http) {
         // Refused before any server is probed: the fix is a flag away.

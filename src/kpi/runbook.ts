@@ -1,4 +1,4 @@
-import type { Kpi } from '../../src/kpi/index.js';
+import type { Kpi } from './schema.js';
 
 /** Alert messages link here; README.md has a "Runbook: <kpi id>" section for every KPI. */
 export const RUNBOOK_BASE = 'https://github.com/mcp-discovery/mcp-discovery/blob/main/README.md';
