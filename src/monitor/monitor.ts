@@ -6,6 +6,7 @@ import { evaluateKpi } from './evaluate.js';
 import type { RotatingFile } from './rotating-file.js';
 import type { PromSeries, Sample } from './series.js';
 import { KpiAlerts, type Tick } from './state.js';
+import type { KpiReading } from './status.js';
 
 export interface MonitorOptions {
   /** Every series of this process now, named as on /metrics. */
@@ -18,16 +19,9 @@ export interface MonitorOptions {
   kpis?: readonly Kpi[];
   alertLog?: RotatingFile;
   metricsLog?: RotatingFile;
+  /** After every evaluation, with the readings it made (serve persists them for `health` and `perf`). */
+  onTick?: (readings: KpiReading[], at: Tick) => Promise<void>;
   clock?: () => Tick;
-}
-
-export interface KpiReading {
-  kpi: string;
-  title: string;
-  unit: Kpi['unit'];
-  window: number;
-  value: number | null;
-  firing: string[];
 }
 
 const realClock = (): Tick => ({ mono: performance.now(), wall: Date.now() });
@@ -80,7 +74,9 @@ export class Monitor {
       this.samples = this.samples.filter((s) => s.mono >= at.mono - this.keepMs);
       const events = this.alerts.flatMap((a) => a.step(evaluateKpi(a.kpi, this.samples), at));
       for (const event of events) this.dispatch(event);
-      await this.export(at, series);
+      const readings = this.readings();
+      await this.export(at, series, readings);
+      await this.options.onTick?.(readings, at);
       return events;
     } catch (error) {
       log.warn({ err: errorType(error) }, 'monitor: evaluation failed');
@@ -127,9 +123,9 @@ export class Monitor {
     }
   }
 
-  private async export(at: Tick, series: PromSeries[]): Promise<void> {
+  private async export(at: Tick, series: PromSeries[], readings: KpiReading[]): Promise<void> {
     if (!this.options.metricsLog) return;
-    const kpis = Object.fromEntries(this.readings().map((r) => [r.kpi, r.value]));
+    const kpis = Object.fromEntries(readings.map((r) => [r.kpi, r.value]));
     this.append(this.options.metricsLog, {
       at: new Date(at.wall).toISOString(),
       kpis,

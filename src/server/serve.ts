@@ -22,7 +22,9 @@ export interface ServeOptions {
 export async function serve(options: ServeOptions): Promise<void> {
   const { settings, telemetry } = options;
   const monitor =
-    settings.monitor.enabled && telemetry.collect ? startMonitor(settings, telemetry.collect) : undefined;
+    settings.monitor.enabled && telemetry.collect
+      ? startMonitor(settings, telemetry.collect, { perf: telemetry.perf })
+      : undefined;
   const hub = await Hub.start({
     settings,
     configFiles: options.configFiles,

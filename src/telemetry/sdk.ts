@@ -3,6 +3,7 @@ import type { ResourceDetector } from '@opentelemetry/resources';
 import type { IMetricReader, MetricReader, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { log } from './logger.js';
+import { PerfRecorder } from './perf.js';
 import { type MetricsHandler, prometheusReader } from './prometheus.js';
 
 export interface Telemetry {
@@ -10,6 +11,8 @@ export interface Telemetry {
   shutdown(timeoutMs?: number): Promise<void>;
   /** Prometheus text exposition of every metric, when started with `prometheus: true`. */
   metricsHandler?: MetricsHandler;
+  /** Latency per operation and the slowest spans, when started with `inProcess: true`. */
+  perf?: PerfRecorder;
   /** Every metric of this process now, when started with `inProcess: true` (the KPI monitor reads it). */
   collect?: () => Promise<ResourceMetrics>;
 }
@@ -73,6 +76,8 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
     options.prometheus ? prometheusReader() : undefined,
     options.inProcess ? onDemandReader() : undefined,
   ]);
+  const { BatchSpanProcessor } = await import('@opentelemetry/sdk-trace-base');
+  const perf = options.inProcess ? new PerfRecorder() : undefined;
   const metricReaders = [exporters?.metricReader, prometheus?.reader, inProcess].filter(
     (r) => r !== undefined,
   );
@@ -90,9 +95,12 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
     ],
     metricReaders,
     // Without OTLP, empty lists rather than absent ones: absent, the SDK would build OTLP exporters from OTEL_* env.
-    ...(exporters
-      ? { traceExporter: exporters.traceExporter }
-      : { spanProcessors: [], logRecordProcessors: [] }),
+    spanProcessors: [
+      ...(exporters ? [new BatchSpanProcessor(exporters.traceExporter)] : []),
+      ...(perf ? [perf] : []),
+    ],
+    // Without OTLP an empty list rather than none: absent, the SDK would build an OTLP log exporter from env.
+    ...(!exporters && { logRecordProcessors: [] }),
     // Heap, event-loop delay and GC for the Runtime dashboard; host metrics add RSS and CPU.
     instrumentations: [new RuntimeNodeInstrumentation()],
   });
@@ -105,6 +113,7 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
   }
   return {
     ...(prometheus && { metricsHandler: prometheus.handler }),
+    ...(perf && { perf }),
     ...(inProcess && {
       collect: async () => {
         const { resourceMetrics, errors } = await inProcess.collect();
