@@ -6,7 +6,6 @@ export const ENV_OVERRIDES = {
   MCP_DISCOVERY_PROFILE: ['profile'],
   MCP_DISCOVERY_DATA_DIR: ['dataDir'],
   MCP_DISCOVERY_LOG_LEVEL: ['logLevel'],
-  MCP_DISCOVERY_RESPONSE_TARGET: ['responseTargetMs'],
   MCP_DISCOVERY_MAX_PARALLEL: ['discovery', 'maxParallel'],
   MCP_DISCOVERY_BATCH_SIZE: ['discovery', 'batchSize'],
   MCP_DISCOVERY_TIMEOUT: ['discovery', 'timeoutMs'],

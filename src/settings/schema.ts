@@ -1,3 +1,4 @@
+import { Cron } from 'croner';
 import { z } from 'zod';
 
 export const LogLevelSchema = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -35,13 +36,28 @@ export const AlertHandlerSettingsSchema = z.discriminatedUnion('type', [
 ]);
 export type AlertHandlerSettings = z.infer<typeof AlertHandlerSettingsSchema>;
 
+/** A cron expression (5 or 6 fields, croner's syntax) or '' for "never". */
+const CronSchema = z.string().refine(
+  (pattern) => {
+    if (pattern === '') return true;
+    try {
+      new Cron(pattern, { paused: true }).stop();
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  {
+    message:
+      'not a cron expression: use five fields, e.g. "0 3 * * *" (03:00 daily), or "" to turn the job off',
+  },
+);
+
 export const SettingsSchema = z.strictObject({
   profile: z.enum(['default', 'production']).default('default'),
   /** Where the catalog, the last run and logs live; `--data-dir` isolates a run. Filled in by `load.ts`. */
   dataDir: z.string().min(1).optional(),
   logLevel: LogLevelSchema.default('warn'),
-  /** Target for the average response time of request operations, in milliseconds (KPI). */
-  responseTargetMs: z.number().int().positive().default(500),
   discovery: z
     .strictObject({
       maxParallel: z.number().int().min(1).max(256).default(10),
@@ -98,6 +114,17 @@ export const SettingsSchema = z.strictObject({
     .strictObject({
       maxEntries: z.number().int().min(1).default(500),
       ttlSeconds: z.number().int().min(1).default(300),
+    })
+    .prefault({}),
+  /** Maintenance jobs `serve` runs on its own: daily health and cleanup, weekly report, monthly compaction. */
+  schedule: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      /** IANA time zone of the cron expressions; the machine's local time when absent. */
+      timezone: z.string().optional(),
+      daily: CronSchema.default('0 3 * * *'),
+      weekly: CronSchema.default('0 4 * * 1'),
+      monthly: CronSchema.default('0 5 1 * *'),
     })
     .prefault({}),
   /** The in-process KPI monitor that `serve` runs (thresholds come from src/kpi, not from here). */

@@ -27,6 +27,8 @@ export const SPAN_SEARCH = 'mcp_discovery.search';
 /** `mcp_discovery.maintenance {task}`: every maintenance task, scheduled or run by hand. */
 export const SPAN_MAINTENANCE = 'mcp_discovery.maintenance';
 export const ATTR_MAINTENANCE_TASK = 'mcp_discovery.maintenance.task';
+/** `mcp_discovery.schedule {job}`: a scheduled job, the parent of the maintenance tasks it runs. */
+export const SPAN_SCHEDULE = 'mcp_discovery.schedule';
 
 // Our own attributes.
 export const ATTR_SERVER = 'mcp_discovery.server';

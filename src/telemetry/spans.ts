@@ -5,6 +5,8 @@ export const tracer = () => trace.getTracer('mcp-discovery');
 
 /** `error.type` from the error's code or class name, never its message (messages may carry secrets). */
 export function errorType(error: unknown): string {
+  // An abort or timeout carries a legacy numeric code (23, 20); its name says what happened.
+  if (error instanceof DOMException) return error.name;
   if (error && typeof error === 'object') {
     const code = (error as { code?: unknown }).code;
     if (typeof code === 'string' && code) return code;

@@ -68,7 +68,6 @@ describe('settings', () => {
         env: env({
           MCP_DISCOVERY_CACHE_TTL: '11',
           MCP_DISCOVERY_MAX_PARALLEL: '12',
-          MCP_DISCOVERY_RESPONSE_TARGET: '13',
           MCP_DISCOVERY_BATCH_SIZE: '14',
           MCP_DISCOVERY_LOG_LEVEL: 'debug',
           MCP_DISCOVERY_DATA_DIR: 'rel/data',
@@ -77,13 +76,12 @@ describe('settings', () => {
         cwd: dir,
       }),
     );
-    expect([
-      s.cache.ttlSeconds,
-      s.discovery.maxParallel,
-      s.responseTargetMs,
-      s.discovery.batchSize,
-      s.logLevel,
-    ]).toEqual([11, 12, 13, 14, 'debug']);
+    expect([s.cache.ttlSeconds, s.discovery.maxParallel, s.discovery.batchSize, s.logLevel]).toEqual([
+      11,
+      12,
+      14,
+      'debug',
+    ]);
     expect(s.dataDir).toBe(join(dir, 'rel/data'));
     expect(s.discovery.timeoutMs).toBe(1500);
   });
