@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { generatedFiles } from '../../scripts/gen/index.js';
+import { KPIS, runbookAnchor } from '../../src/kpi/index.js';
 
 const root = join(import.meta.dirname, '..', '..');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -15,6 +16,20 @@ describe('generated observability files', () => {
       .filter(([path, content]) => !existsSync(join(root, path)) || read(path) !== content)
       .map(([path]) => path);
     expect(stale, 'stale generated files: run npm run gen').toEqual([]);
+  });
+
+  it('link every alert to a runbook section the README has', () => {
+    // GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens.
+    const anchors = new Set(
+      [...read('README.md').matchAll(/^#+ (.+)$/gm)].map((m) =>
+        (m[1] as string)
+          .toLowerCase()
+          .replace(/[^\p{L}\p{N} _-]/gu, '')
+          .replaceAll(' ', '-'),
+      ),
+    );
+    expect(KPIS.map(runbookAnchor).filter((anchor) => !anchors.has(anchor))).toEqual([]);
+    expect(read('alerting/rules.yml')).toContain(`README.md#${runbookAnchor(KPIS[0] as never)}`);
   });
 
   it('pass promtool check rules and promtool test rules', () => {
