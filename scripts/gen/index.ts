@@ -21,20 +21,23 @@ function yamlFile(data: object): string {
 export function generatedFiles(): Record<string, string> {
   const files: Record<string, string> = {};
   for (const [name, dashboard] of Object.entries(dashboards()))
-    files[`grafana/dashboards/${name}`] = `${JSON.stringify(dashboard, null, 2)}\n`;
+    files[`grafana/dashboards/${name}`] = biomeFormat(
+      `grafana/dashboards/${name}`,
+      JSON.stringify(dashboard),
+    );
   files['grafana/provisioning/alerting/rules.yaml'] = yamlFile(alertRules());
   files['grafana/provisioning/alerting/contact-points.yaml'] = yamlFile(contactPoints());
   files['grafana/provisioning/alerting/policies.yaml'] = yamlFile(policies());
   files['grafana/provisioning/alerting/templates.yaml'] = yamlFile(templates());
   files['alerting/rules.yml'] = yamlFile(prometheusRules());
   files['alerting/tests.yml'] = yamlFile(promtoolTests());
-  files['README.md'] = formatMarkdown(withKpiTable(readFileSync(join(ROOT, 'README.md'), 'utf8')));
+  files['README.md'] = biomeFormat('README.md', withKpiTable(readFileSync(join(ROOT, 'README.md'), 'utf8')));
   return files;
 }
 
-/** Through Biome, which formats the README's tables: the generated block must be what `npm run check` keeps. */
-function formatMarkdown(text: string): string {
-  return execFileSync(join(ROOT, 'node_modules/.bin/biome'), ['format', '--stdin-file-path=README.md'], {
+/** Through Biome, which formats JSON and the README's tables: generated files are what `npm run check` keeps. */
+function biomeFormat(path: string, text: string): string {
+  return execFileSync(join(ROOT, 'node_modules/.bin/biome'), ['format', `--stdin-file-path=${path}`], {
     input: text,
     encoding: 'utf8',
   });
