@@ -14,6 +14,8 @@ export const ENV_OVERRIDES = {
   MCP_DISCOVERY_HOST: ['server', 'host'],
   MCP_DISCOVERY_PORT: ['server', 'port'],
   MCP_DISCOVERY_TOKEN: ['server', 'token'],
+  MCP_DISCOVERY_STORE: ['store', 'backend'],
+  MCP_DISCOVERY_POSTGRES_URL: ['store', 'postgresUrl'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type EnvOverride = { variable: string; path: readonly string[]; value: unknown };
@@ -25,7 +27,12 @@ function coerce(raw: string): unknown {
 }
 
 /** Text however it looks: a token or a directory name made only of digits stays a string. */
-const TEXT = new Set(['MCP_DISCOVERY_DATA_DIR', 'MCP_DISCOVERY_HOST', 'MCP_DISCOVERY_TOKEN']);
+const TEXT = new Set([
+  'MCP_DISCOVERY_DATA_DIR',
+  'MCP_DISCOVERY_HOST',
+  'MCP_DISCOVERY_TOKEN',
+  'MCP_DISCOVERY_POSTGRES_URL',
+]);
 
 export function envOverrides(env: Record<string, string | undefined>): EnvOverride[] {
   const found: EnvOverride[] = [];

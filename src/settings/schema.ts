@@ -58,6 +58,20 @@ export const SettingsSchema = z.strictObject({
   /** Where the catalog, the last run and logs live; `--data-dir` isolates a run. Filled in by `load.ts`. */
   dataDir: z.string().min(1).optional(),
   logLevel: LogLevelSchema.default('warn'),
+  /** Where the catalog and the learning live: SQLite in the data directory, or one PostgreSQL shared by instances. */
+  store: z
+    .strictObject({
+      backend: z.enum(['sqlite', 'postgres']).default('sqlite'),
+      /** postgres://user:password@host:5432/db — a secret: never logged, never on spans. */
+      postgresUrl: z.string().min(1).optional(),
+      /** Connections each instance keeps open to PostgreSQL. */
+      poolSize: z.number().int().min(1).max(100).default(10),
+    })
+    .refine((store) => store.backend !== 'postgres' || store.postgresUrl !== undefined, {
+      message: 'store.backend "postgres" needs store.postgresUrl (or MCP_DISCOVERY_POSTGRES_URL)',
+      path: ['postgresUrl'],
+    })
+    .prefault({}),
   discovery: z
     .strictObject({
       maxParallel: z.number().int().min(1).max(256).default(10),
