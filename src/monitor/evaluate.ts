@@ -5,7 +5,11 @@ const matches = (series: PromSeries, selector: Selector) =>
   series.name === selector.metric &&
   Object.entries(selector.match).every(([key, value]) => series.labels[key] === value);
 
-const keyOf = (series: PromSeries) => `${series.name}${JSON.stringify(series.labels)}`;
+/** A series' identity is its name and label set, as in Prometheus: the order labels were written in does not count. */
+const keyOf = (series: PromSeries) => {
+  const labels = Object.entries(series.labels).sort(([a], [b]) => (a < b ? -1 : 1)); // names are unique
+  return `${series.name}${JSON.stringify(labels)}`;
+};
 
 /** Each matching series' values in time order, keyed by identity. */
 function tracks(samples: readonly Sample[], selector: Selector): Map<string, { t: number; v: number }[]> {

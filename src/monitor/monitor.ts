@@ -42,7 +42,8 @@ export class Monitor {
   private readonly clock: () => Tick;
   private readonly keepMs: number;
   private timer: NodeJS.Timeout | undefined;
-  private running = false;
+  /** The tick under way, so `stop()` can wait for it (and the deliveries it starts) before closing anything. */
+  private ticking: Promise<Alert[]> | undefined;
 
   constructor(private readonly options: MonitorOptions) {
     const kpis = options.kpis ?? KPIS.filter((kpi) => kpi.measure.type !== 'instances');
@@ -65,25 +66,34 @@ export class Monitor {
 
   /** One evaluation; returns the alert events it raised. A tick still running makes this one a no-op. */
   async tick(): Promise<Alert[]> {
-    if (this.running) return [];
-    this.running = true;
+    if (this.ticking) return [];
+    this.ticking = this.evaluate();
+    try {
+      return await this.ticking;
+    } finally {
+      this.ticking = undefined;
+    }
+  }
+
+  private async evaluate(): Promise<Alert[]> {
+    let events: Alert[] = [];
     try {
       const at = this.clock();
       const series = await this.options.collect();
       this.samples.push({ mono: at.mono, wall: at.wall, series });
       this.samples = this.samples.filter((s) => s.mono >= at.mono - this.keepMs);
-      const events = this.alerts.flatMap((a) => a.step(evaluateKpi(a.kpi, this.samples), at));
+      events = this.alerts.flatMap((a) => a.step(evaluateKpi(a.kpi, this.samples), at));
       for (const event of events) this.dispatch(event);
       const readings = this.readings();
-      await this.export(at, series, readings);
-      await this.options.onTick?.(readings, at);
-      return events;
+      this.export(at, series, readings);
+      // A failing hook is logged; the events this tick raised (and already sent) are still its result.
+      await this.options
+        .onTick?.(readings, at)
+        ?.catch((error: unknown) => log.warn({ err: errorType(error) }, 'monitor: onTick failed'));
     } catch (error) {
       log.warn({ err: errorType(error) }, 'monitor: evaluation failed');
-      return [];
-    } finally {
-      this.running = false;
     }
+    return events;
   }
 
   /** Each KPI's current value and firing severities, for /kpi, `health` and `perf`. */
@@ -102,6 +112,7 @@ export class Monitor {
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
+    await this.ticking;
     await Promise.allSettled([...this.deliveries]);
     await Promise.allSettled(this.handlers.map((h) => h.close?.()));
     await Promise.allSettled([this.options.alertLog?.close(), this.options.metricsLog?.close()]);
@@ -123,7 +134,7 @@ export class Monitor {
     }
   }
 
-  private async export(at: Tick, series: PromSeries[], readings: KpiReading[]): Promise<void> {
+  private export(at: Tick, series: PromSeries[], readings: KpiReading[]): void {
     if (!this.options.metricsLog) return;
     const kpis = Object.fromEntries(readings.map((r) => [r.kpi, r.value]));
     this.append(this.options.metricsLog, {

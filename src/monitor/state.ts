@@ -42,7 +42,7 @@ export class KpiAlerts {
     private readonly context: AlertContext,
   ) {}
 
-  /** The firing alerts' ids, by severity. */
+  /** The severities firing now. */
   firing(): Severity[] {
     return [...this.tracks].filter(([, t]) => t.firing).map(([s]) => s);
   }
