@@ -9,7 +9,7 @@ import {
 } from './search/index.js';
 import type { ResolvedSettings } from './settings/index.js';
 import { type Catalog, type CatalogEntry, type EntryKind, entryId } from './store/catalog.js';
-import { dbFile, openSqliteStore } from './store/index.js';
+import { openStore } from './store/index.js';
 import {
   ATTR_CACHE_HIT,
   ATTR_QUERY_LENGTH,
@@ -82,7 +82,7 @@ export class CatalogSearch {
 
   /** For one CLI command: the store's catalog, with the cache saved in the data directory between runs. */
   static async open(settings: ResolvedSettings): Promise<CatalogSearch & { close(): Promise<void> }> {
-    const store = await openSqliteStore(dbFile(settings.dataDir));
+    const store = await openStore(settings);
     try {
       const catalog = await store.catalog();
       const cache = newSearchCache(settings);

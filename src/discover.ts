@@ -9,7 +9,7 @@ import {
   type ServerSpec,
   type SourceContext,
 } from './sources/index.js';
-import { dbFile, openSqliteStore, type RunChanges, type Store } from './store/index.js';
+import { openStore, type RunChanges, type Store, storeLocation } from './store/index.js';
 import { VERSION } from './version.js';
 
 export interface DiscoverOptions {
@@ -27,14 +27,15 @@ export interface DiscoverOptions {
 
 /**
  * The whole discovery job: read every config, probe every server, record the run in the data directory's store.
- * `changes` is what the run added to, removed from or changed in the catalog; `savedTo` is the database file.
+ * `changes` is what the run added to, removed from or changed in the catalog; `savedTo` is where the store is:
+ * the database file, or the PostgreSQL URL without its password.
  */
 export async function discover(options: DiscoverOptions): Promise<Discovered> {
   const { settings } = options;
   await mkdir(settings.dataDir, { recursive: true });
-  const savedTo = dbFile(settings.dataDir);
+  const savedTo = storeLocation(settings);
   // Opened first: a locked, newer or corrupt database fails the command before minutes of probing, not after.
-  const store = options.store ?? (await openSqliteStore(savedTo));
+  const store = options.store ?? (await openStore(settings));
   try {
     const { specs, problems } = await readSpecs(options);
     const chosen = options.only ? specs.filter((s) => options.only?.includes(s.name)) : specs;

@@ -2,10 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { ResolvedSettings } from './settings/index.js';
 import {
-  dbFile,
   type ImportProblem,
   type ImportResult,
-  openSqliteStore,
+  openStore,
   parseImportFile,
   parseServersFile,
 } from './store/index.js';
@@ -45,7 +44,7 @@ export async function importCatalogFile(
     servers = s.servers;
     problems.push(...s.problems.map((p) => ({ ...p, file })));
   }
-  const store = await openSqliteStore(dbFile(settings.dataDir));
+  const store = await openStore(settings);
   try {
     const result = await store.importCatalog({ servers, entries: parsed.entries }, tools);
     return { result, problems };

@@ -5,10 +5,15 @@ import { VERSION } from '../version.js';
 import { analyticsCommand } from './commands/analytics.js';
 import { backupCommand } from './commands/backup.js';
 import { cacheCommand } from './commands/cache.js';
+import { diagnoseCommand } from './commands/diagnose.js';
 import { discoverCommand } from './commands/discover.js';
+import { healthCommand } from './commands/health.js';
 import { hooksCommand } from './commands/hooks.js';
 import { indexCommand } from './commands/index-import.js';
+import { maintainCommand } from './commands/maintain.js';
 import { patternsCommand } from './commands/patterns.js';
+import { perfCommand } from './commands/perf.js';
+import { reportCommand } from './commands/report.js';
 import { searchCommand } from './commands/search.js';
 import { serveCommand } from './commands/serve.js';
 import { serversCommand } from './commands/servers.js';
@@ -50,6 +55,11 @@ hooksCommand(program);
 patternsCommand(program);
 analyticsCommand(program);
 backupCommand(program);
+diagnoseCommand(program, positiveInt);
+perfCommand(program);
+reportCommand(program);
+healthCommand(program);
+maintainCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -151,8 +151,16 @@ async function attempt(
   client.onerror = () => undefined; // stray output and transport errors are judged by the outcome, not logged twice
   const state: Attempt = { connection, client, phase: 'connect', listings: empty(), partial: [] };
   let timer: NodeJS.Timeout | undefined;
+  // A timer may fire a moment before the monotonic deadline reads as expired: its firing is what counts.
+  let fired = false;
   const expiry = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('probe deadline')), Math.max(1, deadline.remaining));
+    timer = setTimeout(
+      () => {
+        fired = true;
+        reject(new Error('probe deadline'));
+      },
+      Math.max(1, deadline.remaining),
+    );
   });
   try {
     await Promise.race([run(state, deadline), expiry]);
@@ -176,7 +184,8 @@ async function attempt(
       spec.target.transport === 'auto' &&
       connection.kind === 'http' &&
       shouldFallBack(error) &&
-      !deadline.expired
+      !deadline.expired &&
+      !fired
     ) {
       return { fallBack: true };
     }
@@ -185,7 +194,7 @@ async function attempt(
       phase: state.phase,
       command: base.command,
       timeoutMs: options.timeoutMs,
-      timedOut: deadline.expired,
+      timedOut: deadline.expired || fired,
       exitCode: connection.stdio?.exitCode,
       exitSignal: connection.stdio?.exitSignal,
       stderrTail: connection.stdio?.stderr,

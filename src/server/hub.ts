@@ -7,7 +7,7 @@ import { loadUsagePriors } from '../learning/load.js';
 import { observeLearning } from '../learning/metrics.js';
 import type { ResolvedSettings } from '../settings/index.js';
 import type { ServerSpec, SourceContext } from '../sources/index.js';
-import { dbFile, openSqliteStore, type RunChanges, type Store, type StoredServer } from '../store/index.js';
+import { openStore, type RunChanges, type Store, type StoredServer } from '../store/index.js';
 import { log } from '../telemetry/index.js';
 import { VERSION } from '../version.js';
 import { UpstreamPool } from './upstream.js';
@@ -55,7 +55,7 @@ export class Hub {
   }
 
   static async start(options: HubOptions): Promise<Hub> {
-    const store = await openSqliteStore(dbFile(options.settings.dataDir));
+    const store = await openStore(options.settings);
     const hub = new Hub(store, options, newSearchCache(options.settings));
     try {
       if (options.discoverOnStart ?? true) await hub.refresh();

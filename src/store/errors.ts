@@ -2,10 +2,18 @@ import { z } from 'zod';
 
 /**
  * locked: another process holds the database past the busy timeout; newer-schema: written by a newer build;
- * corrupt: not a SQLite database, or damaged; cannot-open: missing permission or directory;
- * duplicate-run: a run with this id is already recorded.
+ * corrupt: not a SQLite database, or damaged; cannot-open: missing permission or directory (for PostgreSQL:
+ * refused credentials, missing database or privilege); duplicate-run: a run with this id is already recorded;
+ * unavailable: the PostgreSQL server cannot be reached or is not accepting connections.
  */
-const StoreErrorCodeSchema = z.enum(['locked', 'newer-schema', 'corrupt', 'cannot-open', 'duplicate-run']);
+const StoreErrorCodeSchema = z.enum([
+  'locked',
+  'newer-schema',
+  'corrupt',
+  'cannot-open',
+  'duplicate-run',
+  'unavailable',
+]);
 export type StoreErrorCode = z.infer<typeof StoreErrorCodeSchema>;
 
 /** A store failure the user can act on: `code` for programs, a message that says what to do for people. */

@@ -3,6 +3,7 @@ export { type Catalog, type CatalogEntry, type CatalogServer, type EntryKind, en
 export { StoreError, type StoreErrorCode } from './errors.js';
 export { type ImportProblem, parseImportFile, parseServersFile } from './import-file.js';
 export { type LastRun, loadLastRun } from './last-run.js';
+export { openStore, storeLocation } from './open.js';
 export { dbFile, openSqliteStore } from './sqlite.js';
 export type {
   ChangeRecord,

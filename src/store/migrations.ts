@@ -86,6 +86,62 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // 2: Claude Code hook events and the suggestions returned to Claude (src/learning/schema.ts).
   LEARNING_MIGRATION,
+  // 3: where `maintain db` moves old hook events and suggestions and long-removed entries (src/maintenance/db.ts).
+  // The original columns, plus when; `archive_id` is the key because an original id can be reused after a move.
+  `
+  CREATE TABLE archived_hook_events (
+    archive_id INTEGER PRIMARY KEY,
+    archived_at TEXT NOT NULL,
+    id INTEGER NOT NULL,
+    key TEXT NOT NULL,
+    at TEXT NOT NULL,
+    at_ms INTEGER NOT NULL,
+    event TEXT NOT NULL,
+    session_id TEXT,
+    tool_use_id TEXT,
+    tool_name TEXT,
+    outcome TEXT,
+    prompt TEXT,
+    detail TEXT,
+    cwd TEXT,
+    handle_ms REAL
+  );
+  -- event_key: the key of the event the suggestion answered, so a restore can find that event's new id.
+  CREATE TABLE archived_hook_suggestions (
+    archive_id INTEGER PRIMARY KEY,
+    archived_at TEXT NOT NULL,
+    id INTEGER NOT NULL,
+    event_id INTEGER,
+    event_key TEXT,
+    session_id TEXT NOT NULL,
+    at_ms INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    ref TEXT NOT NULL,
+    tool_name TEXT,
+    score REAL NOT NULL
+  );
+  CREATE TABLE archived_entries (
+    archive_id INTEGER PRIMARY KEY,
+    archived_at TEXT NOT NULL,
+    id INTEGER NOT NULL,
+    server TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    name TEXT NOT NULL,
+    title TEXT,
+    description TEXT NOT NULL,
+    uri TEXT,
+    mime_type TEXT,
+    input_schema TEXT,
+    output_schema TEXT,
+    annotations TEXT,
+    arguments TEXT,
+    content_hash TEXT NOT NULL,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    removed_at TEXT NOT NULL
+  );
+  `,
 ];
 
 /**

@@ -1,23 +1,23 @@
 import type { DiscoveryRun } from '../discovery/report.js';
-import { type CatalogEntry, type EntryKind, EntryKindSchema } from './catalog.js';
+import type { CatalogEntry } from './catalog.js';
+import { answered } from './definitions.js';
 import {
-  answered,
-  canonicalJson,
-  completeKinds,
-  type Definition,
-  importedDefinition,
-  reportDefinitions,
-} from './definitions.js';
+  type Change,
+  catalogServerChanged,
+  diffEntries,
+  type EntryList,
+  importPlan,
+  runChanges,
+  runLists,
+} from './diff.js';
 import { StoreError } from './errors.js';
-import { entryParams, probedServerParams, toCatalogServer } from './rows.js';
+import { entryParams, probedServerParams } from './rows.js';
 import type { Statements } from './statements.js';
-import type { ChangeRef, ImportResult, ImportServer, RunChanges } from './store.js';
-
-type Change = { change: 'added' | 'removed' | 'changed'; ref: ChangeRef; hash: string | null };
+import type { ImportResult, ImportServer, RunChanges } from './store.js';
 
 /**
  * Applies one run or import to the catalog and keeps account of what changed. Callers run it inside one
- * transaction, so a failure anywhere leaves the catalog as it was.
+ * transaction, so a failure anywhere leaves the catalog as it was. What changed is decided in diff.ts.
  */
 class CatalogWriter {
   private readonly log: Change[] = [];
@@ -33,28 +33,20 @@ class CatalogWriter {
   saveServer(name: string, save: () => void): void {
     const before = this.st.server.get(name);
     save();
-    const after = this.st.server.get(name);
-    if (!before || !after || canonicalJson(toCatalogServer(before)) !== canonicalJson(toCatalogServer(after)))
-      this.serversChanged = true;
+    if (catalogServerChanged(before, this.st.server.get(name))) this.serversChanged = true;
   }
 
   /** Upserts a server's entries of one kind; when the list is complete, what it no longer has is removed. */
-  saveEntries(server: string, kind: EntryKind, definitions: Definition[], complete: boolean): void {
-    const seen = new Set<string>();
-    for (const d of definitions) {
-      if (seen.has(d.key)) continue; // listed twice: the first one stands
-      seen.add(d.key);
-      const old = this.st.entryState.get(server, kind, d.key);
-      this.st.saveEntry.run(entryParams(server, d, this.at));
-      if (!old || old.removed_at !== null) this.note('added', d.entry, d.hash);
-      else if (old.content_hash !== d.hash) this.note('changed', d.entry, d.hash);
-    }
-    if (!complete) return;
-    for (const row of this.st.activeEntries.all(server, kind)) {
-      if (seen.has(row.key)) continue;
-      this.st.markRemoved.run(this.at, row.id);
-      this.note('removed', { server, kind, name: row.name, uri: row.uri ?? undefined }, null);
-    }
+  saveEntries(list: EntryList): void {
+    const { server, kind } = list;
+    const diff = diffEntries(
+      list,
+      (key) => this.st.entryState.get(server, kind, key),
+      () => this.st.activeEntries.all(server, kind),
+    );
+    for (const d of diff.save) this.st.saveEntry.run(entryParams(server, d, this.at));
+    for (const row of diff.removed) this.st.markRemoved.run(this.at, row.id);
+    this.log.push(...diff.changes);
   }
 
   /** Records the run and its change log, and bumps the catalog version if anything search sees changed. */
@@ -86,18 +78,7 @@ class CatalogWriter {
         at: this.at,
       });
     if (this.serversChanged || this.log.length > 0) this.st.bumpVersion.run();
-    const pick = (kind: Change['change']) => this.log.filter((c) => c.change === kind).map((c) => c.ref);
-    return { runId: this.runId, added: pick('added'), removed: pick('removed'), changed: pick('changed') };
-  }
-
-  private note(
-    change: Change['change'],
-    e: Pick<CatalogEntry, 'server' | 'kind' | 'name' | 'uri'>,
-    hash: string | null,
-  ) {
-    const ref: ChangeRef = { server: e.server, kind: e.kind, name: e.name };
-    if (e.uri !== undefined) ref.uri = e.uri;
-    this.log.push({ change, ref, hash });
+    return runChanges(this.runId, this.log);
   }
 }
 
@@ -106,14 +87,10 @@ export function writeRun(st: Statements, run: DiscoveryRun): RunChanges {
     throw new StoreError('duplicate-run', `run ${run.runId} is already recorded`);
   const w = new CatalogWriter(st, run.runId, run.startedAt);
   for (const report of run.servers) {
-    const ok = answered(report);
-    w.saveServer(report.name, () => st.saveProbedServer.run(probedServerParams(report, run.startedAt, ok)));
-    // A server we could not reach keeps what it offered last time: we cannot tell what it offers now.
-    if (!ok) continue;
-    const complete = completeKinds(report);
-    for (const kind of EntryKindSchema.options)
-      w.saveEntries(report.name, kind, reportDefinitions(report, kind), complete.includes(kind));
+    const params = probedServerParams(report, run.startedAt, answered(report));
+    w.saveServer(report.name, () => st.saveProbedServer.run(params));
   }
+  for (const list of runLists(run)) w.saveEntries(list);
   return w.finish({ kind: 'discover', durationMs: run.durationMs, summary: run.summary, document: run });
 }
 
@@ -126,35 +103,10 @@ export function writeImport(
   const t0 = performance.now();
   const at = new Date().toISOString();
   const w = new CatalogWriter(st, runId, at);
-  const described = new Map(input.servers.map((s) => [s.name, s]));
-  const byServer = new Map<string, Definition[]>();
-  for (const entry of input.entries) {
-    const list = byServer.get(entry.server) ?? [];
-    list.push(importedDefinition(entry));
-    byServer.set(entry.server, list);
-  }
-  const names = [...new Set([...described.keys(), ...byServer.keys()])].sort();
-  for (const name of names) {
-    const s = described.get(name);
-    const params = {
-      name,
-      imported_from: origin,
-      title: s?.title ?? null,
-      description: s?.description ?? null,
-      at,
-    };
-    w.saveServer(name, () => st.saveImportedServer.run(params));
-  }
-  // The import describes each server it has entries for in full; servers it only names keep their entries.
-  for (const [server, definitions] of byServer)
-    for (const kind of EntryKindSchema.options)
-      w.saveEntries(
-        server,
-        kind,
-        definitions.filter((d) => d.entry.kind === kind),
-        true,
-      );
-  const summary = { servers: names.length, entries: input.entries.length };
+  const { servers, lists } = importPlan(input, origin);
+  for (const s of servers) w.saveServer(s.name, () => st.saveImportedServer.run({ ...s, at }));
+  for (const list of lists) w.saveEntries(list);
+  const summary = { servers: servers.length, entries: input.entries.length };
   const changes = w.finish({ kind: 'import', origin, durationMs: performance.now() - t0, summary });
   return { ...changes, ...summary };
 }

@@ -1,11 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseImportFile, parseServersFile } from '../../src/store/index.js';
+import { buildSearchIndex, defaultTables } from '../../src/search/index.js';
+import { type CatalogEntry, parseImportFile, parseServersFile } from '../../src/store/index.js';
 import { ROOT } from '../helpers/servers.js';
-import { ids, report, run, tempStores, tool } from './helpers.js';
+import { BACKENDS, ids, report, run, tempStores, tool } from './helpers.js';
 
-const t = tempStores();
 const BENCH = join(ROOT, '..', 'shared', 'bench', 'livemcpbench');
 const line = (o: unknown) => JSON.stringify(o);
 const schema = { type: 'object', properties: {} };
@@ -54,9 +54,11 @@ describe('parseImportFile', () => {
   });
 });
 
-describe('importCatalog', () => {
+describe.each(BACKENDS)('importCatalog (%s)', (backend) => {
+  const t = tempStores(backend);
+
   it('marks servers imported, and removes only within servers present in the import', async () => {
-    const store = await t.open(t.file());
+    const store = await t.open(await t.location());
     await store.recordRun(run([report('probed', { tools: [tool('p')] })]));
     const first = await store.importCatalog(
       {
@@ -92,8 +94,8 @@ describe('importCatalog', () => {
       const { entries, problems } = parseImportFile(readFileSync(join(BENCH, 'tools.jsonl'), 'utf8'));
       const { servers } = parseServersFile(readFileSync(join(BENCH, 'servers.jsonl'), 'utf8'));
       expect(problems).toEqual([]);
-      const file = t.file();
-      let store = await t.open(file);
+      const db = await t.location();
+      let store = await t.open(db);
       const first = await store.importCatalog({ servers, entries }, 'tools.jsonl');
       expect(first).toMatchObject({ servers: 70, entries: 527 });
       expect(first.added).toHaveLength(527);
@@ -101,10 +103,55 @@ describe('importCatalog', () => {
       expect(catalog.entries).toHaveLength(527);
       expect(new Set(catalog.entries.map((e) => e.server)).size).toBe(70);
       await store.close();
-      store = await t.open(file);
+      store = await t.open(db);
       const again = await store.importCatalog({ servers, entries }, 'tools.jsonl');
       expect(again).toMatchObject({ added: [], removed: [], changed: [] });
       expect(await store.version()).toBe(catalog.version);
+    },
+  );
+});
+
+describe('the same catalog from SQLite and PostgreSQL', () => {
+  const lite = tempStores('sqlite');
+  const shared = tempStores('postgres');
+
+  it.skipIf(!existsSync(BENCH))(
+    'the first 300 LiveMCPBench tools read back identically, key order included, and search ranks them the same',
+    async () => {
+      const head = readFileSync(join(BENCH, 'tools.jsonl'), 'utf8').split('\n').slice(0, 300).join('\n');
+      const { entries, problems } = parseImportFile(head);
+      const { servers } = parseServersFile(readFileSync(join(BENCH, 'servers.jsonl'), 'utf8'));
+      expect(problems).toEqual([]);
+      // Server names a locale orders unlike bytes (case, punctuation), and schema keys JSONB would reorder.
+      const odd: CatalogEntry[] = ['Zeta', 'alpha', '_under', 'beta_1', 'beta-2', 'Ärger'].map((server) => ({
+        kind: 'tool',
+        server,
+        name: 'probe',
+        description: `probe ${server}`,
+        inputSchema: {
+          type: 'object',
+          properties: { a_rather_long_name: { type: 'string' }, b: { type: 'number' } },
+        },
+      }));
+      const input = { servers, entries: [...entries, ...odd] };
+      const a = await lite.open(await lite.location());
+      const b = await shared.open(await shared.location());
+      const [fromA, fromB] = [
+        await a.importCatalog(input, 'tools.jsonl'),
+        await b.importCatalog(input, 'tools.jsonl'),
+      ];
+      expect(fromB.added).toEqual(fromA.added);
+      const [ca, cb] = [await a.catalog(), await b.catalog()];
+      expect(cb.entries).toHaveLength(306);
+      expect(cb.entries.map((e) => JSON.stringify(e))).toEqual(ca.entries.map((e) => JSON.stringify(e)));
+      expect(cb.servers.map((e) => JSON.stringify(e))).toEqual(ca.servers.map((e) => JSON.stringify(e)));
+      const queries = readFileSync(join(BENCH, 'queries.jsonl'), 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => (JSON.parse(l) as { query: string }).query);
+      const [ia, ib] = [buildSearchIndex(ca, defaultTables()), buildSearchIndex(cb, defaultTables())];
+      const ranked = (i: typeof ia, q: string) => i.search(q, { limit: 10 }).map((h) => `${h.id} ${h.score}`);
+      for (const q of queries) expect(ranked(ib, q)).toEqual(ranked(ia, q));
     },
   );
 });

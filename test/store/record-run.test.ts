@@ -1,17 +1,16 @@
-import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { ids, report, run, tempStores, tool } from './helpers.js';
+import { BACKENDS, ids, report, run, tempStores, tool } from './helpers.js';
 
-const t = tempStores();
+describe.each(BACKENDS)('recordRun (%s)', (backend) => {
+  const t = tempStores(backend);
 
-describe('recordRun', () => {
   it('upserts across runs and restarts: the same tools twice are one catalog, not two', async () => {
-    const file = t.file();
+    const db = await t.location();
     const first = run([report('alpha', { tools: [tool('search'), tool('fetch')] })]);
-    let store = await t.open(file);
+    let store = await t.open(db);
     expect((await store.recordRun(first)).added).toHaveLength(2);
     await store.close();
-    store = await t.open(file);
+    store = await t.open(db);
     const second = await store.recordRun(run([report('alpha', { tools: [tool('fetch'), tool('search')] })]));
     expect(second).toMatchObject({ added: [], removed: [], changed: [] });
     expect(await ids(store)).toEqual(['alpha/fetch', 'alpha/search']);
@@ -19,7 +18,7 @@ describe('recordRun', () => {
   });
 
   it('keeps the server summary: spec, health, server info, env and header names', async () => {
-    const store = await t.open(t.file());
+    const store = await t.open(await t.location());
     const r = run([report('alpha', { tools: [tool('a')] }, { instructions: 'use me for a' })]);
     await store.recordRun(r);
     const [server] = await store.servers();
@@ -41,7 +40,7 @@ describe('recordRun', () => {
   });
 
   it('a tool that disappears is marked removed, and counts as added when it comes back', async () => {
-    const store = await t.open(t.file());
+    const store = await t.open(await t.location());
     await store.recordRun(run([report('alpha', { tools: [tool('a'), tool('b')] })]));
     const gone = await store.recordRun(run([report('alpha', { tools: [tool('a')] })]));
     expect(gone.removed).toEqual([{ server: 'alpha', kind: 'tool', name: 'b' }]);
@@ -52,7 +51,7 @@ describe('recordRun', () => {
   });
 
   it('a changed definition is reported as changed by its content hash; key order alone is no change', async () => {
-    const store = await t.open(t.file());
+    const store = await t.open(await t.location());
     await store.recordRun(run([report('alpha', { tools: [tool('a'), tool('b')] })]));
     const reordered = {
       inputSchema: { properties: { q: { type: 'string' } }, type: 'object' },
@@ -69,7 +68,7 @@ describe('recordRun', () => {
   });
 
   it('a server that failed keeps its catalog; its health and reason are updated', async () => {
-    const store = await t.open(t.file());
+    const store = await t.open(await t.location());
     await store.recordRun(
       run([report('alpha', { tools: [tool('a')] }), report('beta', { tools: [tool('b')] })]),
     );
@@ -90,7 +89,7 @@ describe('recordRun', () => {
   });
 
   it('a degraded server whose tools/list failed keeps its tools, while its complete lists are reconciled', async () => {
-    const store = await t.open(t.file());
+    const store = await t.open(await t.location());
     const prompt = { name: 'p', description: 'a prompt' };
     await store.recordRun(run([report('alpha', { tools: [tool('a')], prompts: [prompt] })]));
     const degraded = report(
@@ -104,7 +103,7 @@ describe('recordRun', () => {
   });
 
   it('logs each run’s changes under its run id, and lists runs newest first with their counts', async () => {
-    const store = await t.open(t.file());
+    const store = await t.open(await t.location());
     const one = run([report('alpha', { tools: [tool('a'), tool('b')] })]);
     const two = run([report('alpha', { tools: [tool('a', 'new words'), tool('c')] })]);
     await store.recordRun(one);
@@ -124,7 +123,7 @@ describe('recordRun', () => {
   });
 
   it('the version grows when the catalog changes and only then', async () => {
-    const store = await t.open(t.file());
+    const store = await t.open(await t.location());
     expect(await store.version()).toBe(0);
     await store.recordRun(run([report('alpha', { tools: [tool('a')] })]));
     const v1 = await store.version();
@@ -145,17 +144,13 @@ describe('recordRun', () => {
   });
 
   it('a failure in the middle of a run leaves the previous catalog, version and last run intact', async () => {
-    const file = t.file();
-    const store = await t.open(file);
+    const db = await t.location();
+    const store = await t.open(db);
     const before = run([report('alpha', { tools: [tool('a')] }), report('beta', { tools: [tool('b')] })]);
     await store.recordRun(before);
     const catalog = await store.catalog();
-    // A second connection plants a trigger, so the insert for the later server fails inside SQLite itself.
-    const other = new Database(file);
-    other.exec(
-      `CREATE TRIGGER boom BEFORE INSERT ON entries WHEN NEW.name = 'boom' BEGIN SELECT RAISE(ABORT, 'injected'); END`,
-    );
-    other.close();
+    // A second connection plants a trigger, so the insert for the later server fails inside the database itself.
+    await t.failInsertsOf(db, 'boom');
     const broken = run([
       report('alpha', { tools: [tool('a2')] }),
       report('beta', { tools: [tool('b'), tool('boom')] }),
@@ -167,7 +162,7 @@ describe('recordRun', () => {
   });
 
   it('refuses a run it has already recorded', async () => {
-    const store = await t.open(t.file());
+    const store = await t.open(await t.location());
     const once = run([report('alpha', { tools: [tool('a')] })]);
     await store.recordRun(once);
     await expect(store.recordRun(once)).rejects.toMatchObject({ code: 'duplicate-run' });

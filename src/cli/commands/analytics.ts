@@ -12,10 +12,10 @@ export function analyticsCommand(program: Command): void {
     .option('--json', 'print the report as JSON (keys in docs/hooks.md)')
     .action(async (flags: { json?: boolean }, cmd: Command) => {
       const settings = resolveSettings(cmd.optsWithGlobals<GlobalOptions>());
-      const { dbFile, openSqliteStore } = await import('../../store/index.js');
+      const { openStore } = await import('../../store/index.js');
       const { loadLearned } = await import('../../learning/load.js');
       const { analyticsReport } = await import('../../learning/analytics.js');
-      const store = await openSqliteStore(dbFile(settings.dataDir));
+      const store = await openStore(settings);
       const report = await analyticsReport(store, loadLearned(settings)).finally(() => store.close());
       if (flags.json) return writeJson(report);
       const d = report.discovery;
