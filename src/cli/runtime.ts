@@ -19,6 +19,8 @@ export interface GlobalOptions {
 
 export interface Runtime {
   settings: ResolvedSettings;
+  /** The settings file that was read, if any (tasks that tune settings write it back). */
+  settingsFile?: string;
   telemetry: Telemetry;
 }
 
@@ -27,12 +29,16 @@ export function resolveSettings(
   global: GlobalOptions,
   flags: Record<string, unknown> = {},
 ): ResolvedSettings {
+  return loadOrThrow(global, flags).settings;
+}
+
+function loadOrThrow(global: GlobalOptions, flags: Record<string, unknown>) {
   const merged: Record<string, unknown> = { ...flags };
   if (global.dataDir) merged.dataDir = global.dataDir;
   if (global.logLevel) merged.logLevel = global.logLevel;
   const result = loadSettings({ settingsFile: global.settings, flags: merged });
   if (!result.ok) throw new UsageError(`invalid settings:\n  ${result.errors.join('\n  ')}`);
-  return result.settings;
+  return result;
 }
 
 /** Settings, the log level and telemetry for a command; long-running faces pass their own telemetry options. */
@@ -41,7 +47,7 @@ export async function startRuntime(
   flags?: Record<string, unknown>,
   telemetry: Pick<TelemetryOptions, 'prometheus' | 'exportByDefault' | 'inProcess'> = {},
 ): Promise<Runtime> {
-  const settings = resolveSettings(global, flags);
+  const { settings, file: settingsFile } = loadOrThrow(global, flags ?? {});
   log.level = settings.logLevel;
   const started = await startTelemetry({
     serviceVersion: VERSION,
@@ -49,7 +55,7 @@ export async function startRuntime(
     exportIntervalMs: telemetry.exportByDefault ? 15_000 : 60_000,
     ...telemetry,
   });
-  return { settings, telemetry: started };
+  return { settings, settingsFile, telemetry: started };
 }
 
 export function writeJson(value: unknown): void {

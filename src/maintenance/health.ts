@@ -1,11 +1,10 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
 import { CatalogSearch } from '../catalog-search.js';
 import type { DiscoveryRun } from '../discovery/report.js';
 import { assess, formatValue, type Kpi, kpiById } from '../kpi/index.js';
-import { type ServerStatus, ServerStatusSchema, statusFile } from '../monitor/status.js';
+import { readFreshStatus, type ServerStatus } from '../monitor/status.js';
 import type { ResolvedSettings } from '../settings/index.js';
 import type { SourceContext } from '../sources/index.js';
 import { dbFile, openStore, type Store, StoreError, storeLocation } from '../store/index.js';
@@ -71,34 +70,13 @@ export function judge(id: string, value: number, what: string): Pick<HealthCheck
   };
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * The running server's status.json, if it is fresh: written less than three monitor intervals ago (one late
- * tick is not death) by a process that is still alive (a killed server leaves its last file behind).
- */
+/** The running server's status, or null when none runs (see readFreshStatus for what counts as running). */
 export async function runningServer(
   settings: ResolvedSettings,
   now = Date.now(),
 ): Promise<ServerStatus | null> {
-  const text = await readFile(statusFile(settings), 'utf8').catch(() => undefined);
-  if (text === undefined) return null;
-  let parsed: ReturnType<typeof ServerStatusSchema.safeParse>;
-  try {
-    parsed = ServerStatusSchema.safeParse(JSON.parse(text));
-  } catch {
-    return null; // half-written by hand, or not ours: no running server to read
-  }
-  if (!parsed.success) return null;
-  const fresh = now - Date.parse(parsed.data.at) < 3 * parsed.data.intervalSeconds * 1000;
-  return fresh && alive(parsed.data.pid) ? parsed.data : null;
+  const read = await readFreshStatus(settings, now);
+  return read.ok ? read.status : null;
 }
 
 /** Runs `fn` on the configured store; undefined when it is SQLite without a database yet (reading creates none). */

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
@@ -8,7 +8,7 @@ import { CatalogSearch, newSearchCache } from '../catalog-search.js';
 import { kpiById } from '../kpi/index.js';
 import { isRotatedName } from '../monitor/rotating-file.js';
 import { logsDir } from '../monitor/start.js';
-import { KpiReadingSchema, type ServerStatus, ServerStatusSchema, statusFile } from '../monitor/status.js';
+import { KpiReadingSchema, readFreshStatus, ServerStatusSchema } from '../monitor/status.js';
 import type { ResolvedSettings } from '../settings/index.js';
 import type { Catalog } from '../store/catalog.js';
 import { openStore } from '../store/index.js';
@@ -42,44 +42,6 @@ export const PerfResultSchema = z.object({
   memory: ServerStatusSchema.shape.memory,
 });
 export type PerfResult = z.infer<typeof PerfResultSchema>;
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-export type StatusRead = { ok: true; status: ServerStatus } | { ok: false; why: string };
-
-/**
- * The running server's status.json, if one is running: written less than three monitor intervals ago (one
- * missed tick is not an outage) by a process that is still alive.
- */
-export async function readFreshStatus(settings: ResolvedSettings, nowMs = Date.now()): Promise<StatusRead> {
-  const file = statusFile(settings);
-  const text = await readFile(file, 'utf8').catch(() => undefined);
-  if (text === undefined) return { ok: false, why: `no running server (no ${file}; \`serve\` writes it)` };
-  let parsed: ReturnType<typeof ServerStatusSchema.safeParse>;
-  try {
-    parsed = ServerStatusSchema.safeParse(JSON.parse(text));
-  } catch {
-    return { ok: false, why: `no running server (${file} is not JSON)` };
-  }
-  if (!parsed.success) return { ok: false, why: `no running server (${file} does not read as a status)` };
-  const status = parsed.data;
-  const ageS = Math.round((nowMs - Date.parse(status.at)) / 1000);
-  if (ageS * 1000 > 3 * status.intervalSeconds * 1000)
-    return {
-      ok: false,
-      why: `no running server (status.json is ${ageS} s old, more than 3 × its ${status.intervalSeconds} s interval)`,
-    };
-  if (!alive(status.pid))
-    return { ok: false, why: `no running server (pid ${status.pid}, which wrote status.json, has ended)` };
-  return { ok: true, status };
-}
 
 const WORKLOAD_QUERIES = 25;
 const METRICS_LOG = 'metrics.jsonl';

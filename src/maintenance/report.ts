@@ -3,11 +3,11 @@ import { assess, formatValue, KPIS } from '../kpi/index.js';
 import { usageSections } from '../learning/analytics.js';
 import { learn } from '../learning/model.js';
 import { LearningStore } from '../learning/store.js';
-import { KpiReadingSchema } from '../monitor/status.js';
+import { KpiReadingSchema, readFreshStatus } from '../monitor/status.js';
 import type { ResolvedSettings } from '../settings/index.js';
 import { dbFile, openStore, type Store, writeFileAtomic } from '../store/index.js';
 import { PerfSnapshotSchema } from '../telemetry/index.js';
-import { KpiWeekSchema, kpiWeek, readFreshStatus } from './perf.js';
+import { KpiWeekSchema, kpiWeek } from './perf.js';
 import { runTask } from './task.js';
 
 const WEEK_MS = 7 * 86_400_000;

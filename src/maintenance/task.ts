@@ -1,6 +1,7 @@
 import { mkdir, open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Span } from '@opentelemetry/api';
+import { processAlive } from '../monitor/status.js';
 import {
   ATTR_MAINTENANCE_TASK,
   errorType,
@@ -27,15 +28,6 @@ export class TaskBusyError extends Error {
 
 const LOCK_FILE = 'maintenance.lock';
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * One maintenance task at a time per data directory: an exclusive lock file holding the owner's pid. A lock
  * left by a process that died is taken over rather than blocking maintenance for ever.
@@ -54,7 +46,7 @@ async function acquire(dataDir: string, task: string): Promise<() => Promise<voi
       const holder = await readFile(file, 'utf8')
         .then((text) => JSON.parse(text) as { pid: number; task: string })
         .catch(() => undefined);
-      if (holder && alive(holder.pid)) throw new TaskBusyError(task, holder);
+      if (holder && processAlive(holder.pid)) throw new TaskBusyError(task, holder);
       await rm(file, { force: true });
     }
   }

@@ -1,4 +1,6 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import { maintenanceJobs } from '../maintenance/jobs.js';
+import { Scheduler } from '../maintenance/schedule.js';
 import { startMonitor } from '../monitor/index.js';
 import type { ResolvedSettings } from '../settings/index.js';
 import { catalogCounts } from '../store/catalog.js';
@@ -10,6 +12,8 @@ import { connectSession } from './mcp.js';
 
 export interface ServeOptions {
   settings: ResolvedSettings;
+  /** The settings file in use: the scheduled cache tuning writes its TTL there. */
+  settingsFile?: string;
   telemetry: Telemetry;
   configFiles: string[];
   discoverOnStart: boolean;
@@ -30,6 +34,13 @@ export async function serve(options: ServeOptions): Promise<void> {
     configFiles: options.configFiles,
     discoverOnStart: options.discoverOnStart,
   });
+  const scheduler = settings.schedule.enabled
+    ? new Scheduler(
+        maintenanceJobs({ settings, settingsFile: options.settingsFile, configFiles: options.configFiles }),
+        { timezone: settings.schedule.timezone },
+      )
+    : undefined;
+  scheduler?.start();
   let stop: () => Promise<void>;
   const stopped = new Promise<void>((resolve) => {
     let closing = false;
@@ -52,6 +63,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     await connectSession(hub, transport, 'pipe');
     stop = async () => {
       await transport.close();
+      await scheduler?.stop();
       await monitor?.stop();
       await hub.close();
       await telemetry.shutdown();
@@ -68,9 +80,10 @@ export async function serve(options: ServeOptions): Promise<void> {
       ...(monitor && { kpi: () => ({ kpis: monitor.readings() }) }),
     });
     const announce = options.announce ?? ((text: string) => process.stdout.write(`${text}\n`));
-    announce(banner(face.mcpUrl, face.metricsUrl, !!token, catalogLine(hub)));
+    announce(banner(face.mcpUrl, face.metricsUrl, !!token, catalogLine(hub), scheduleLine(scheduler)));
     stop = async () => {
       await face.close();
+      await scheduler?.stop();
       await monitor?.stop();
       await hub.close();
       await telemetry.shutdown();
@@ -85,10 +98,25 @@ function catalogLine(hub: Hub): string {
   return `catalog: ${servers.length} servers, ${c.tools} tools, ${c.resources} resources, ${c.resourceTemplates} templates, ${c.prompts} prompts`;
 }
 
-function banner(mcpUrl: string, metricsUrl: string, withToken: boolean, catalog: string): string {
+function scheduleLine(scheduler: Scheduler | undefined): string {
+  if (!scheduler) return 'maintenance: not scheduled (schedule.enabled is false)';
+  const next = Object.entries(scheduler.next())
+    .map(([job, at]) => `${job} ${at ?? 'off'}`)
+    .join(', ');
+  return `maintenance: next ${next}`;
+}
+
+function banner(
+  mcpUrl: string,
+  metricsUrl: string,
+  withToken: boolean,
+  catalog: string,
+  schedule: string,
+): string {
   const auth = withToken ? ' --header "Authorization: Bearer $MCP_DISCOVERY_TOKEN"' : '';
   return [
     catalog,
+    schedule,
     `mcp-discovery serving MCP at ${mcpUrl}`,
     `metrics at ${metricsUrl} (also /healthz, /readyz)`,
     '',

@@ -13,10 +13,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importCatalogFile } from '../../src/import-catalog.js';
 import { KPIS, kpiById } from '../../src/kpi/index.js';
-import { kpiWeek, PerfResultSchema, perfReport, readFreshStatus } from '../../src/maintenance/perf.js';
+import { kpiWeek, PerfResultSchema, perfReport } from '../../src/maintenance/perf.js';
 import { type Facts, recommend, WeeklyReportSchema, weeklyReport } from '../../src/maintenance/report.js';
 import { rotatedName } from '../../src/monitor/rotating-file.js';
 import type { ServerStatus } from '../../src/monitor/status.js';
+import { readFreshStatus } from '../../src/monitor/status.js';
 import { loadSettings, type ResolvedSettings } from '../../src/settings/index.js';
 import { installTestTelemetry } from '../helpers/telemetry.js';
 

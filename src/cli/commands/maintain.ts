@@ -1,8 +1,7 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { formatValue } from '../../kpi/index.js';
-import { loadSettings } from '../../settings/index.js';
 import { runOperation } from '../operation.js';
-import { EXIT_PROBLEM, type GlobalOptions, writeJson } from '../runtime.js';
+import { EXIT_PROBLEM, writeJson } from '../runtime.js';
 import { maintainDbCommand } from './maintain-db.js';
 
 function wholeDays(value: string): number {
@@ -32,11 +31,7 @@ export function maintainCommand(program: Command): Command {
     .action(async (flags: { json?: boolean }, cmd: Command) =>
       runOperation(cmd, async (rt) => {
         const { maintainCache } = await import('../../maintenance/cache.js');
-        const loaded = loadSettings({ settingsFile: cmd.optsWithGlobals<GlobalOptions>().settings });
-        const r = await maintainCache({
-          settings: rt.settings,
-          settingsFile: loaded.ok ? loaded.file : undefined,
-        });
+        const r = await maintainCache({ settings: rt.settings, settingsFile: rt.settingsFile });
         if (flags.json) return writeJson(r);
         const s = r.stats;
         const seconds = r.response.seconds;

@@ -61,6 +61,7 @@ export function serveCommand(program: Command, wholeNumber: (v: string) => numbe
       const { serve } = await import('../../server/serve.js');
       await serve({
         settings: rt.settings,
+        settingsFile: rt.settingsFile,
         telemetry: rt.telemetry,
         configFiles: flags.config,
         discoverOnStart: flags.discover,
