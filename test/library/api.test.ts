@@ -29,7 +29,10 @@ describe('the package entry point', () => {
       kpis: [{ ...rss, pendingSeconds: 0 }],
       intervalMs: 1000,
       repeatMs: 0,
-      clock: () => ({ mono: (t += 1000), wall: Date.now() }),
+      clock: () => {
+        t += 1000;
+        return { mono: t, wall: Date.now() };
+      },
     });
     monitor.addHandler({
       name: 'mine',

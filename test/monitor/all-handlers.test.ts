@@ -87,7 +87,10 @@ describe('the monitor through every handler', () => {
       kpis: [kpi],
       intervalMs: 60_000,
       repeatMs: 0,
-      clock: () => ({ mono: (t += 120_000), wall: 1_795_000_000_000 + t }),
+      clock: () => {
+        t += 120_000;
+        return { mono: t, wall: 1_795_000_000_000 + t };
+      },
     });
     let written: string[];
     try {
