@@ -1,10 +1,10 @@
 import type pg from 'pg';
+import { NOTIFY_CHANNEL as CHANNEL } from '../store/postgres/sql.js';
 import { errorType, log } from '../telemetry/index.js';
 import type { Coordinator, Topic } from './coordinator.js';
 
 /** Every instance of one deployment contends for this advisory lock; its holder leads. */
 export const LEADER_LOCK_KEY = 0x6d63_7064; // "mcpd"
-export const CHANNEL = 'mcp_discovery';
 
 export interface PgCoordinatorOptions {
   url: string;
@@ -96,7 +96,11 @@ export class PgCoordinator implements Coordinator {
 
   private async connect(resync: boolean): Promise<void> {
     this.connecting ??= (async () => {
-      const client = new this.Client({ connectionString: this.options.url, keepAlive: true });
+      const client = new this.Client({
+        connectionString: this.options.url,
+        keepAlive: true,
+        application_name: 'mcp-discovery-coordinator',
+      });
       client.on('error', (error) => this.lost(client, error));
       client.on('end', () => this.lost(client));
       client.on('notification', (message) => this.notified(message.payload));

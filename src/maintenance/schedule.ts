@@ -30,14 +30,20 @@ export class Scheduler {
 
   constructor(
     private readonly jobs: readonly ScheduledJob[],
-    private readonly options: { timezone?: string; onResult?: (result: JobResult) => void } = {},
+    private readonly options: {
+      timezone?: string;
+      onResult?: (result: JobResult) => void;
+      /** Asked as each job comes due: with several instances, only the leader runs the schedule. */
+      shouldRun?: () => boolean;
+    } = {},
   ) {}
 
   start(): void {
     for (const job of this.jobs) {
       if (!job.cron) continue;
       const cron = new Cron(job.cron, { timezone: this.options.timezone, protect: true }, () => {
-        void this.enqueue(job.name);
+        if (this.options.shouldRun?.() ?? true) void this.enqueue(job.name);
+        else log.debug({ job: job.name }, 'scheduled job left to the leader');
       });
       this.crons.set(job.name, cron);
     }

@@ -1,6 +1,7 @@
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { MeteredCache } from '../cache/index.js';
 import { CatalogSearch, newSearchCache, type SearchAnswer } from '../catalog-search.js';
+import { type Coordinator, localCoordinator } from '../cluster/coordinator.js';
 import { discover, readSpecs } from '../discover.js';
 import { relistServer, runDocument } from '../discovery/index.js';
 import { loadUsagePriors } from '../learning/load.js';
@@ -8,7 +9,7 @@ import { observeLearning } from '../learning/metrics.js';
 import type { ResolvedSettings } from '../settings/index.js';
 import type { ServerSpec, SourceContext } from '../sources/index.js';
 import { openStore, type RunChanges, type Store, type StoredServer } from '../store/index.js';
-import { log } from '../telemetry/index.js';
+import { INSTANCE_ID, instruments, log } from '../telemetry/index.js';
 import { VERSION } from '../version.js';
 import { UpstreamPool } from './upstream.js';
 
@@ -18,6 +19,8 @@ export interface HubOptions {
   context?: SourceContext;
   /** Probe every configured server before serving (the default), so the catalog starts current. */
   discoverOnStart?: boolean;
+  /** Which instance leads and how changes travel between instances; alone (SQLite) by default. */
+  coordinator?: Coordinator;
 }
 
 /** Why `call_tool` refused, in words a model can act on. */
@@ -36,7 +39,9 @@ export class Hub {
   private queue: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
   private readonly learningMetrics: { stop(): void };
+  private started = false;
   readonly pool: UpstreamPool;
+  readonly coordinator: Coordinator;
   readonly startedAt = Date.now();
 
   private constructor(
@@ -45,12 +50,16 @@ export class Hub {
     private readonly cache: MeteredCache<SearchAnswer>,
   ) {
     this.snapshot = CatalogSearch.build({ version: 0, servers: [], entries: [] }, options.settings, cache);
+    this.coordinator = options.coordinator ?? localCoordinator(INSTANCE_ID);
     this.learningMetrics = observeLearning(options.settings);
     this.pool = new UpstreamPool(this.specs, {
       connectTimeoutMs: options.settings.discovery.timeoutMs,
       clientVersion: VERSION,
-      onListChanged: (server) =>
-        void this.relist(server).catch((error) => log.warn({ server, err: error }, 'relist failed')),
+      // The leader records list changes; followers load them from the store when it says so.
+      onListChanged: (server) => {
+        if (this.coordinator.leading)
+          void this.relist(server).catch((error) => log.warn({ server, err: error }, 'relist failed'));
+      },
     });
   }
 
@@ -58,22 +67,52 @@ export class Hub {
     const store = await openStore(options.settings);
     const hub = new Hub(store, options, newSearchCache(options.settings));
     try {
-      if (options.discoverOnStart ?? true) await hub.refresh();
+      // Only the leader probes; a follower serves what the leader recorded in the shared store.
+      if ((options.discoverOnStart ?? true) && hub.coordinator.leading) await hub.refresh();
       else await hub.reload((await readSpecs(hub.options)).specs);
-      await hub.watchLiveServers();
+      if (hub.coordinator.leading) await hub.watchLiveServers();
     } catch (error) {
       await hub.close();
       throw error;
     }
+    hub.follow();
     const every = options.settings.server.refreshIntervalSeconds;
     if (every > 0) {
-      hub.timer = setInterval(
-        () => void hub.refresh().catch((error) => log.warn({ err: error }, 'scheduled refresh failed')),
-        every * 1000,
-      );
+      hub.timer = setInterval(() => {
+        if (hub.coordinator.leading)
+          void hub.refresh().catch((error) => log.warn({ err: error }, 'scheduled refresh failed'));
+      }, every * 1000);
       hub.timer.unref();
     }
     return hub;
+  }
+
+  /**
+   * Keeps this instance coherent with the others: another instance's catalog or learning change (or a lost
+   * notification connection: `resync`) reloads the catalog and drops the cached answers it could have changed;
+   * becoming the leader takes over discovery at once.
+   */
+  private follow(): void {
+    this.coordinator.onLeadership((leading) => {
+      instruments().leader.record(leading ? 1 : 0);
+      if (leading && this.started)
+        void this.refresh()
+          .then(() => this.watchLiveServers())
+          .catch((error) => log.warn({ err: error }, 'taking the lead: refresh failed'));
+    });
+    this.coordinator.onChange((topic) => {
+      if (topic === 'refresh') {
+        if (this.coordinator.leading)
+          void this.refresh().catch((error) => log.warn({ err: error }, 'requested refresh failed'));
+        return;
+      }
+      void this.serialize(async () => {
+        this.cache.clear();
+        await this.reload(topic === 'resync' ? (await readSpecs(this.options)).specs : undefined);
+      }).catch((error) => log.warn({ topic, err: error }, 'reload after a change elsewhere failed'));
+    });
+    instruments().leader.record(this.coordinator.leading ? 1 : 0);
+    this.started = true;
   }
 
   /** The catalog as it is now; hold on to it for the whole of one request. */
@@ -87,6 +126,16 @@ export class Hub {
 
   /** Probes every configured server (or one) and swaps in the new catalog. Returns what changed. */
   refresh(server?: string): Promise<RunChanges> {
+    if (!this.coordinator.leading) {
+      // One instance probes: a follower asks the leader, whose run every instance then loads.
+      void this.coordinator.publish('refresh');
+      return Promise.reject(
+        new CallRefused(
+          'this instance follows the leader, which probes servers; it has been asked to refresh now and every ' +
+            'instance will serve the new catalog when it is recorded',
+        ),
+      );
+    }
     return this.serialize(async () => {
       if (server && !(await readSpecs(this.options)).specs.some((s) => s.name === server)) {
         throw new CallRefused(`unknown server "${server}": it is not configured here`);
@@ -137,7 +186,10 @@ export class Hub {
   ready(): { ok: boolean; checks: Record<string, string> } {
     return {
       ok: true,
-      checks: { index: `version ${this.snapshot.version}, ${this.snapshot.catalog.entries.length} entries` },
+      checks: {
+        index: `version ${this.snapshot.version}, ${this.snapshot.catalog.entries.length} entries`,
+        leader: `${this.coordinator.leading ? 'yes' : 'no'} (instance ${this.coordinator.instance})`,
+      },
     };
   }
 
@@ -159,6 +211,7 @@ export class Hub {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
+    await this.coordinator.close();
     this.learningMetrics.stop();
     await this.queue.catch(() => undefined);
     await this.pool.close();

@@ -1,11 +1,12 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { Coordinator } from '../cluster/coordinator.js';
 import { maintenanceJobs } from '../maintenance/jobs.js';
 import { Scheduler } from '../maintenance/schedule.js';
 import { startMonitor } from '../monitor/index.js';
 import type { ResolvedSettings } from '../settings/index.js';
 import { catalogCounts } from '../store/catalog.js';
 import type { Telemetry } from '../telemetry/index.js';
-import { log } from '../telemetry/index.js';
+import { INSTANCE_ID, log } from '../telemetry/index.js';
 import { startHttpFace } from './http.js';
 import { Hub } from './hub.js';
 import { connectSession } from './mcp.js';
@@ -29,15 +30,17 @@ export async function serve(options: ServeOptions): Promise<void> {
     settings.monitor.enabled && telemetry.collect
       ? startMonitor(settings, telemetry.collect, { perf: telemetry.perf })
       : undefined;
+  const coordinator = await startCoordinator(settings);
   const hub = await Hub.start({
     settings,
     configFiles: options.configFiles,
     discoverOnStart: options.discoverOnStart,
+    coordinator,
   });
   const scheduler = settings.schedule.enabled
     ? new Scheduler(
         maintenanceJobs({ settings, settingsFile: options.settingsFile, configFiles: options.configFiles }),
-        { timezone: settings.schedule.timezone },
+        { timezone: settings.schedule.timezone, shouldRun: () => hub.coordinator.leading },
       )
     : undefined;
   scheduler?.start();
@@ -90,6 +93,14 @@ export async function serve(options: ServeOptions): Promise<void> {
     };
   }
   await stopped;
+}
+
+/** Alone on SQLite; on PostgreSQL, one of several instances that elect a leader and tell each other of changes. */
+async function startCoordinator(settings: ResolvedSettings): Promise<Coordinator | undefined> {
+  const url = settings.store.postgresUrl;
+  if (settings.store.backend !== 'postgres' || !url) return undefined;
+  const { PgCoordinator } = await import('../cluster/postgres.js');
+  return PgCoordinator.start({ url, instance: INSTANCE_ID });
 }
 
 function catalogLine(hub: Hub): string {

@@ -1,3 +1,4 @@
+export { INSTANCE_ID } from './instance.js';
 export { type Instruments, instruments } from './instruments.js';
 export { createLogger, type Logger, log } from './logger.js';
 export {

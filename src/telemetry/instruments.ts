@@ -3,6 +3,7 @@ import {
   METRIC_CACHE_ENTRIES,
   METRIC_CACHE_REQUESTS,
   METRIC_CATALOG_CHANGES,
+  METRIC_LEADER,
   METRIC_MCP_CLIENT_OPERATION_DURATION,
   METRIC_OPERATION_SECONDS,
   METRIC_SERVER_PROBES,
@@ -23,6 +24,7 @@ export interface Instruments {
   tools: Gauge;
   cacheEntries: Gauge;
   catalogChanges: Counter;
+  leader: Gauge;
   mcpClientOperationDuration: Histogram;
 }
 
@@ -51,6 +53,9 @@ function create(provider: MeterProvider): Instruments {
     }),
     catalogChanges: meter.createCounter(METRIC_CATALOG_CHANGES, {
       description: 'Catalog entries a discovery run added, removed or changed (by content hash), by change',
+    }),
+    leader: meter.createGauge(METRIC_LEADER, {
+      description: 'Whether this instance leads: 1 while it probes servers and runs the schedule, else 0',
     }),
     mcpClientOperationDuration: meter.createHistogram(METRIC_MCP_CLIENT_OPERATION_DURATION, {
       description: 'Duration of MCP requests sent to servers (MCP semantic conventions)',

@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { ResourceDetector } from '@opentelemetry/resources';
 import type { IMetricReader, MetricReader, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
+import { INSTANCE_ID } from './instance.js';
 import { log } from './logger.js';
 import { PerfRecorder } from './perf.js';
 import { type MetricsHandler, prometheusReader } from './prometheus.js';
@@ -86,7 +86,7 @@ export async function startTelemetry(options: TelemetryOptions): Promise<Telemet
       [semconv.ATTR_SERVICE_NAME]: 'mcp-discovery',
       [semconv.ATTR_SERVICE_VERSION]: options.serviceVersion,
       // Tells instances apart through the Collector, where it becomes Prometheus's `instance` label.
-      'service.instance.id': randomUUID(),
+      'service.instance.id': INSTANCE_ID,
     }),
     resourceDetectors: [
       resources.envDetector,

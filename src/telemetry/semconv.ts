@@ -56,6 +56,8 @@ export const METRIC_HOOK_EVENTS = 'mcp_discovery.hook.events';
 export const METRIC_SUGGESTIONS = 'mcp_discovery.suggestions';
 export const METRIC_TOOL_USES = 'mcp_discovery.tool.uses';
 export const METRIC_CATALOG_CHANGES = 'mcp_discovery.catalog.changes';
+/** 1 while this instance leads (probes servers, runs the schedule), 0 while it follows. */
+export const METRIC_LEADER = 'mcp_discovery.leader';
 
 /** Metric attribute keys (allow-list: nothing else is ever recorded on our metrics, which bounds series). */
 export const METRIC_ATTR = {

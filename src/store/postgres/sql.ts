@@ -1,3 +1,6 @@
+/** The LISTEN/NOTIFY channel on which instances announce changes (src/cluster listens). */
+export const NOTIFY_CHANNEL = 'mcp_discovery';
+
 /**
  * The statements the PostgreSQL store runs. Writes take many rows in one statement from a JSON array
  * (`json_to_recordset`), so a run costs the same dozen round trips whether it lists ten tools or ten thousand.

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { type DiscoveryRun, DiscoveryRunSchema } from '../../discovery/report.js';
-import { log } from '../../telemetry/index.js';
+import { INSTANCE_ID, log } from '../../telemetry/index.js';
 import type { Catalog, CatalogEntry } from '../catalog.js';
 import { StoreError } from '../errors.js';
 import { toCatalogEntry, toCatalogServer, toChangeRecord, toRunSummary, toStoredServer } from '../rows.js';
@@ -46,6 +46,17 @@ const types = {
 };
 
 /**
+ * Tells every instance listening (src/cluster) that the catalog changed. Inside the write transaction, so the
+ * notification is delivered exactly when the change commits, and never for a change rolled back.
+ */
+async function notifyCatalog(c: pg.PoolClient): Promise<void> {
+  await c.query('SELECT pg_notify($1, $2)', [
+    sql.NOTIFY_CHANNEL,
+    JSON.stringify({ topic: 'catalog', from: INSTANCE_ID }),
+  ]);
+}
+
+/**
  * The store on PostgreSQL, shared by every instance pointed at it. Writers serialize on the catalog version's
  * row (`SELECT ... FOR UPDATE` under READ COMMITTED): each statement after the lock sees what the previous writer
  * committed, so two instances recording at once never both log the same change. Readers never wait.
@@ -60,7 +71,11 @@ class PgStore implements Store {
   ) {}
 
   async recordRun(run: DiscoveryRun): Promise<RunChanges> {
-    const changes = await this.write((c) => pgWriteRun(c, run));
+    const changes = await this.write(async (c) => {
+      const written = await pgWriteRun(c, run);
+      if (written.added.length + written.removed.length + written.changed.length > 0) await notifyCatalog(c);
+      return written;
+    });
     countChanges(changes);
     return changes;
   }
@@ -69,7 +84,11 @@ class PgStore implements Store {
     input: { servers: ImportServer[]; entries: CatalogEntry[] },
     origin: string,
   ): Promise<ImportResult> {
-    return this.write((c) => pgWriteImport(c, input, origin, randomUUID()));
+    return this.write(async (c) => {
+      const result = await pgWriteImport(c, input, origin, randomUUID());
+      await notifyCatalog(c);
+      return result;
+    });
   }
 
   /** One REPEATABLE READ snapshot, so the version matches the entries read with it. */
