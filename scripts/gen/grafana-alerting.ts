@@ -18,8 +18,8 @@ import {
   type Severity,
   severitiesOf,
   thresholdOf,
-  type Unit,
 } from '../../src/kpi/index.js';
+import { HUMANIZE } from './humanize.js';
 import { PROMETHEUS } from './panels.js';
 
 /** Grafana-managed alert rules live in this folder; the Overview's alert list shows it. */
@@ -34,20 +34,14 @@ export function escapeDollars(text: string): string {
   return text.replaceAll('$', '$$$$');
 }
 
-const HUMANIZE: Record<Unit, (value: string) => string> = {
-  s: (v) => `{{ humanizeDuration ${v} }}`,
-  percentunit: (v) => `{{ humanizePercentage ${v} }}`,
-  bytes: (v) => `{{ humanize1024 ${v} }}B`,
-  short: (v) => `{{ humanize ${v} }}`,
-};
-
 export function ruleUid(kpi: Kpi, severity: Severity): string {
   return `mcpd-${kpi.id}-${severity}`;
 }
 
 function rule(kpi: Kpi, severity: Severity, threshold: number): object {
   const window = promDuration(kpi.windowSeconds);
-  const value = HUMANIZE[kpi.unit]('$values.B.Value');
+  const { fn, suffix } = HUMANIZE[kpi.unit];
+  const value = `{{ ${fn} $values.B.Value }}${suffix}`;
   const built = new RuleBuilder(`${kpi.title} ${severity}`)
     .uid(ruleUid(kpi, severity))
     .condition('C')

@@ -11,14 +11,13 @@ import {
   thresholdOf,
   type Unit,
 } from '../../src/kpi/index.js';
+import { HUMANIZE } from './humanize.js';
 
-/** The same Go template functions Grafana uses, applied to the rule's `$value`. */
-const HUMANIZE: Record<Unit, string> = {
-  s: '{{ $value | humanizeDuration }}',
-  percentunit: '{{ $value | humanizePercentage }}',
-  bytes: '{{ $value | humanize1024 }}B',
-  short: '{{ $value | humanize }}',
-};
+/** `{{ $value | humanizeDuration }}`: the rule's value through the same function Grafana's rules use. */
+export function humanizedValue(unit: Unit): string {
+  const { fn, suffix } = HUMANIZE[unit];
+  return `{{ $value | ${fn} }}${suffix}`;
+}
 
 export function alertName(kpi: Kpi, severity: Severity): string {
   const camel = kpi.id.replace(/(^|_)([a-z])/g, (_, __, c: string) => c.toUpperCase());
@@ -41,7 +40,7 @@ export function promRule(kpi: Kpi, severity: Severity): PromRule {
     for: promDuration(kpi.pendingSeconds),
     labels: { severity, kpi: kpi.id, service: 'mcp-discovery' },
     annotations: {
-      summary: `${kpi.title} is ${HUMANIZE[kpi.unit]} (${severity} threshold ${formatValue(threshold, kpi.unit)})`,
+      summary: `${kpi.title} is ${humanizedValue(kpi.unit)} (${severity} threshold ${formatValue(threshold, kpi.unit)})`,
       description: kpi.description,
       threshold: formatValue(threshold, kpi.unit),
       window: promDuration(kpi.windowSeconds),

@@ -9,7 +9,7 @@ import {
   thresholdOf,
   type Unit,
 } from '../../src/kpi/index.js';
-import { alertName, promRule } from './prometheus-rules.js';
+import { alertName, humanizedValue, promRule } from './prometheus-rules.js';
 
 /** How far past or inside a threshold the scripted value sits: "just" past, "just" inside. */
 const MARGIN = 0.02;
@@ -110,7 +110,7 @@ function expectedAlert(kpi: Kpi, severity: Severity, value: number) {
     exp_labels: { ...instanceLabels, ...rule.labels },
     exp_annotations: {
       ...rule.annotations,
-      summary: rule.annotations.summary?.replace(/\{\{ \$value \| \w+ \}\}B?/, humanized(value, kpi.unit)),
+      summary: rule.annotations.summary?.replace(humanizedValue(kpi.unit), humanized(value, kpi.unit)),
     },
   };
 }

@@ -126,3 +126,17 @@ export function runChanges(runId: string, log: readonly Change[]): RunChanges {
   const pick = (kind: Change['change']) => log.filter((c) => c.change === kind).map((c) => c.ref);
   return { runId, added: pick('added'), removed: pick('removed'), changed: pick('changed') };
 }
+
+/** A change as the change log stores it, the same row for every backend. */
+export function changeRow(runId: string, at: string, { change, ref, hash }: Change) {
+  return {
+    run_id: runId,
+    server: ref.server,
+    kind: ref.kind,
+    name: ref.name,
+    uri: ref.uri ?? null,
+    change,
+    content_hash: hash,
+    at,
+  };
+}

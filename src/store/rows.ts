@@ -1,6 +1,12 @@
-import type { DiscoveryRun, Health, ServerReport } from '../discovery/report.js';
+import {
+  type DiscoveryRun,
+  DiscoveryRunSchema,
+  type Health,
+  type ServerReport,
+} from '../discovery/report.js';
 import type { CatalogEntry, CatalogServer, EntryKind } from './catalog.js';
 import type { Definition } from './definitions.js';
+import { StoreError } from './errors.js';
 import type { ChangeRow, EntryRow, RunRow, ServerRow } from './statements.js';
 import type { ChangeRecord, RunSummary, StoredServer } from './store.js';
 
@@ -132,3 +138,15 @@ export const toChangeRecord = (r: ChangeRow): ChangeRecord =>
     contentHash: opt(r.content_hash),
     at: r.at,
   });
+
+/** The stored document of the last run, checked; `where` names the database in the error (never a password). */
+export function parseRunDocument(text: string, where: string): DiscoveryRun {
+  const parsed = DiscoveryRunSchema.safeParse(JSON.parse(text));
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new StoreError(
+    'corrupt',
+    `${where}: the last run's document does not read back (${issue?.path.join('.')}: ${issue?.message}); ` +
+      'run `mcp-discovery discover` again',
+  );
+}

@@ -2,11 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { type DiscoveryRun, DiscoveryRunSchema } from '../discovery/report.js';
+import type { DiscoveryRun } from '../discovery/report.js';
 import type { Catalog, CatalogEntry } from './catalog.js';
-import { cannotOpen, StoreError, storeErrorFrom } from './errors.js';
+import { cannotOpen, storeErrorFrom } from './errors.js';
 import { migrate } from './migrations.js';
-import { toCatalogEntry, toCatalogServer, toChangeRecord, toRunSummary, toStoredServer } from './rows.js';
+import {
+  parseRunDocument,
+  toCatalogEntry,
+  toCatalogServer,
+  toChangeRecord,
+  toRunSummary,
+  toStoredServer,
+} from './rows.js';
 import { prepareStatements, type Statements } from './statements.js';
 import type {
   ChangeRecord,
@@ -83,14 +90,7 @@ class SqliteStore implements Store {
   async lastRun(): Promise<DiscoveryRun | undefined> {
     const text = this.guard(() => this.st.lastRun.get());
     if (text === undefined) return undefined;
-    const parsed = DiscoveryRunSchema.safeParse(JSON.parse(text));
-    if (parsed.success) return parsed.data;
-    const issue = parsed.error.issues[0];
-    throw new StoreError(
-      'corrupt',
-      `${this.file}: the last run's document does not read back (${issue?.path.join('.')}: ${issue?.message}); ` +
-        'run `mcp-discovery discover` again',
-    );
+    return parseRunDocument(text, this.file);
   }
 
   async runs(limit: number): Promise<RunSummary[]> {

@@ -4,6 +4,7 @@ import { answered } from './definitions.js';
 import {
   type Change,
   catalogServerChanged,
+  changeRow,
   diffEntries,
   type EntryList,
   importPlan,
@@ -66,17 +67,7 @@ class CatalogWriter {
       summary: JSON.stringify(run.summary),
       document: run.document === undefined ? null : JSON.stringify(run.document),
     });
-    for (const { change, ref, hash } of this.log)
-      this.st.insertChange.run({
-        run_id: this.runId,
-        server: ref.server,
-        kind: ref.kind,
-        name: ref.name,
-        uri: ref.uri ?? null,
-        change,
-        content_hash: hash,
-        at: this.at,
-      });
+    for (const change of this.log) this.st.insertChange.run(changeRow(this.runId, this.at, change));
     if (this.serversChanged || this.log.length > 0) this.st.bumpVersion.run();
     return runChanges(this.runId, this.log);
   }

@@ -3,7 +3,6 @@
  * a change recorded anywhere reaches every instance; killing the leader hands the lead to another, which goes
  * on discovering; a lost notification connection is re-established and followed by a full resync.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,9 +11,10 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/store/index.js';
-import { CLI, runCli } from '../cli/cli.js';
+import { runCli } from '../cli/cli.js';
 import { createDatabase, dropDatabase } from '../helpers/postgres.js';
-import { EVERYTHING, leftoverProcesses, newMarker, ROOT } from '../helpers/servers.js';
+import { type RunningServe, startServe, until } from '../helpers/serve.js';
+import { EVERYTHING, leftoverProcesses, newMarker } from '../helpers/servers.js';
 import { usePostgres } from '../store/helpers.js';
 
 const cluster = usePostgres();
@@ -25,7 +25,7 @@ let config: string;
 
 interface Instance {
   name: string;
-  child: ChildProcess;
+  serve: RunningServe;
   base: string;
   client: Client;
 }
@@ -46,66 +46,28 @@ async function start(name: string): Promise<Instance> {
     settings,
     JSON.stringify({ server: { refreshIntervalSeconds: 0 }, schedule: { enabled: false } }),
   );
-  const child = spawn(
-    process.execPath,
-    [
-      CLI,
-      '--settings',
-      settings,
-      '--data-dir',
-      join(home, name),
-      'serve',
-      '--http',
-      '--port',
-      '0',
-      '--config',
-      config,
-      '--no-user-configs',
-    ],
-    { cwd: ROOT, env: env(), stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const base = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const look = (c: Buffer) => {
-      out += c;
-      const m = out.match(/metrics at (\S+)\/metrics/);
-      if (m) resolve(m[1] as string);
-    };
-    child.stdout?.on('data', look);
-    child.stderr?.on('data', (c: Buffer) => {
-      out += c;
-    });
-    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}:\n${out}`)));
+  const serve = await startServe({
+    global: ['--settings', settings, '--data-dir', join(home, name)],
+    flags: ['--config', config, '--no-user-configs'],
+    env: env(),
   });
+  const base = serve.base;
   const client = new Client({ name: `test-${name}`, version: '1' });
   await client.connect(new StreamableHTTPClientTransport(new URL(`${base}/mcp`)));
-  const instance = { name, child, base, client };
+  const instance = { name, serve, base, client };
   instances.push(instance);
   return instance;
 }
 
 async function stop(instance: Instance, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   await instance.client.close().catch(() => undefined);
-  if (instance.child.exitCode !== null || instance.child.signalCode !== null) return;
-  const exited = new Promise((r) => instance.child.once('exit', r));
-  instance.child.kill(signal);
-  await exited;
+  await instance.serve.stop(signal);
 }
 
 const leads = async (i: Instance) =>
   (
     (await fetch(`${i.base}/readyz`).then((r) => r.json())) as { checks: { leader: string } }
   ).checks.leader.startsWith('yes');
-
-async function until<T>(probe: () => Promise<T | undefined>, what: string, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`never saw ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 async function finds(i: Instance, query: string, tool: string): Promise<true | undefined> {
   const r = (await i.client.callTool({ name: 'search_tools', arguments: { query } })) as unknown as {

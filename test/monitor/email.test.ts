@@ -1,25 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Alert, AlertHandler } from '../../src/monitor/alert.js';
+import type { AlertHandler } from '../../src/monitor/alert.js';
 import { DeliveryError, type EmailSettings, emailHandler } from '../../src/monitor/handlers/index.js';
-
-const alert: Alert = {
-  id: 'response_time:critical:1795000000000',
-  event: 'fired',
-  kpi: 'response_time',
-  title: 'Average response time',
-  severity: 'critical',
-  value: 1.2,
-  threshold: 1,
-  valueText: '1.2 s',
-  thresholdText: '1 s',
-  window: '5m',
-  message: 'Average response time 1.2 s is above 1 s',
-  startedAt: '2026-11-25T14:30:00.000Z',
-  runbookUrl: 'https://example.com/runbook#response_time',
-  instance: 'host-a:1234',
-};
+import { alert } from './alert-fixture.js';
 
 type Mail = { from: string; to: string[]; raw: string };
 let server: SMTPServer | undefined;

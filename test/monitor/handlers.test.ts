@@ -2,7 +2,6 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Alert } from '../../src/monitor/alert.js';
 import {
   consoleHandler,
   createHandlers,
@@ -11,23 +10,8 @@ import {
   slackPayload,
   webhookHandler,
 } from '../../src/monitor/handlers/index.js';
+import { alert } from './alert-fixture.js';
 
-const alert: Alert = {
-  id: 'response_time:critical:1795000000000',
-  event: 'fired',
-  kpi: 'response_time',
-  title: 'Average response time',
-  severity: 'critical',
-  value: 1.2,
-  threshold: 1,
-  valueText: '1.2 s',
-  thresholdText: '1 s',
-  window: '5m',
-  message: 'Average response time 1.2 s is above 1 s',
-  startedAt: '2026-11-25T14:30:00.000Z',
-  runbookUrl: 'https://example.com/runbook#response_time',
-  instance: 'host-a:1234',
-};
 const fast = { baseDelayMs: 1, maxDelayMs: 5 };
 
 type Received = { url: string; headers: IncomingHttpHeaders; body: string };

@@ -12,34 +12,19 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { KPIS, kpiExpr, RULE_MATCHERS } from '../../src/kpi/index.js';
-import { CLI, runCli } from '../cli/cli.js';
+import { runCli } from '../cli/cli.js';
+import { type RunningServe, startServe, until } from '../helpers/serve.js';
 import { EVERYTHING, FIXTURE_SERVERS, freePort, MEMORY, newMarker, ROOT } from '../helpers/servers.js';
 
 const marker = newMarker();
 let home: string;
 let dataDir: string;
-let app: ChildProcess;
+let app: RunningServe;
 let prometheus: ChildProcess;
 let metricsUrl: string;
 let appUrl: string;
 let promUrl: string;
 let client: Client;
-
-function spawnUntil(command: string, args: string[], pattern: RegExp, env: NodeJS.ProcessEnv) {
-  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const seen = new Promise<string>((resolve, reject) => {
-    let out = '';
-    const look = (chunk: Buffer) => {
-      out += chunk;
-      const match = out.match(pattern);
-      if (match) resolve(match[1] ?? match[0]);
-    };
-    child.stdout?.on('data', look);
-    child.stderr?.on('data', look);
-    child.once('exit', (code) => reject(new Error(`${command} exited with ${code}:\n${out}`)));
-  });
-  return { child, seen };
-}
 
 async function query(expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
   const res = await fetch(`${promUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
@@ -48,14 +33,9 @@ async function query(expr: string): Promise<{ metric: Record<string, string>; va
   return body.data.result;
 }
 
-/** Polls Prometheus until `expr` has a result: the scrapes we wait for, not a guess at how long they take. */
-async function until(expr: string, what: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while ((await query(expr)).length === 0) {
-    if (Date.now() > deadline) throw new Error(`Prometheus never saw ${what} (${expr})`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+/** Waits until `expr` has a result: the scrapes we need, not a guess at how long they take. */
+const seen = (expr: string, what: string) =>
+  until(async () => ((await query(expr)).length > 0 ? true : undefined), `Prometheus see ${what} (${expr})`);
 
 async function hookEvent(fixture: string, fields: Record<string, string>): Promise<string> {
   const event = JSON.parse(readFileSync(join(ROOT, `test/fixtures/hooks/${fixture}.json`), 'utf8'));
@@ -106,28 +86,13 @@ beforeAll(async () => {
   );
   await toolUse('toolu_before_1', 'mcp__everything__echo');
 
-  const serve = spawnUntil(
-    process.execPath,
-    [
-      CLI,
-      '--settings',
-      settings,
-      '--data-dir',
-      dataDir,
-      'serve',
-      '--http',
-      '--port',
-      '0',
-      '--config',
-      config,
-      '--no-user-configs',
-    ],
-    /metrics at (\S+)/,
-    { PATH: process.env.PATH, HOME: home, OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none' },
-  );
-  app = serve.child;
-  metricsUrl = await serve.seen;
-  appUrl = metricsUrl.replace(/\/metrics$/, '');
+  app = await startServe({
+    global: ['--settings', settings, '--data-dir', dataDir],
+    flags: ['--config', config, '--no-user-configs'],
+    env: { PATH: process.env.PATH, HOME: home, OTEL_TRACES_EXPORTER: 'none', OTEL_METRICS_EXPORTER: 'none' },
+  });
+  appUrl = app.base;
+  metricsUrl = `${appUrl}/metrics`;
   client = new Client({ name: 'prometheus-test', version: '1' });
   await client.connect(new StreamableHTTPClientTransport(new URL(`${appUrl}/mcp`)));
   // Phase one creates every series once, before Prometheus's first scrape (its baseline, like the monitor's).
@@ -140,7 +105,7 @@ beforeAll(async () => {
     join(home, 'prometheus.yml'),
     `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nscrape_configs:\n  - job_name: mcp-discovery\n    metrics_path: /metrics\n    static_configs:\n      - targets: ['${target.host}']\n`,
   );
-  const prom = spawnUntil(
+  prometheus = spawn(
     'prometheus',
     [
       `--config.file=${join(home, 'prometheus.yml')}`,
@@ -148,21 +113,10 @@ beforeAll(async () => {
       `--web.listen-address=127.0.0.1:${promPort}`,
       '--log.level=warn',
     ],
-    /./,
-    { PATH: process.env.PATH },
+    { env: { PATH: process.env.PATH }, stdio: 'ignore' },
   );
-  prometheus = prom.child;
-  const ready = Date.now() + 30_000;
-  while (
-    !(await fetch(`${promUrl}/-/ready`).then(
-      (r) => r.ok,
-      () => false,
-    ))
-  ) {
-    if (Date.now() > ready) throw new Error('Prometheus did not become ready');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  await until('count_over_time(up{job="mcp-discovery"}[10m]) >= 2', 'two scrapes of the app');
+  await until(async () => ((await fetch(`${promUrl}/-/ready`)).ok ? true : undefined), 'Prometheus ready');
+  await seen('count_over_time(up{job="mcp-discovery"}[10m]) >= 2', 'two scrapes of the app');
 
   // Phase two: every counter moves after Prometheus has its baseline, so rates and KPI ratios have data.
   for (let i = 0; i < 10; i++) await searchTwice(`task number ${i} read a file`);
@@ -175,18 +129,21 @@ beforeAll(async () => {
   expect(context, 'the prompt got suggestions').toContain('echo');
   await toolUse('toolu_after_1', 'mcp__everything__echo');
   await toolUse('toolu_after_2', 'mcp__memory__read_graph');
-  const seen = await scrapes();
-  await until(`count_over_time(up{job="mcp-discovery"}[10m]) >= ${seen + 3}`, 'three scrapes after the work');
+  const before = await scrapes();
+  await seen(
+    `count_over_time(up{job="mcp-discovery"}[10m]) >= ${before + 3}`,
+    'three scrapes after the work',
+  );
 }, 180_000);
 
 afterAll(async () => {
   await client?.close().catch(() => undefined);
-  for (const child of [prometheus, app])
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
+  await app?.stop();
+  if (prometheus && prometheus.exitCode === null) {
+    const exited = new Promise((r) => prometheus.once('exit', r));
+    prometheus.kill('SIGTERM');
+    await exited;
+  }
   rmSync(home, { recursive: true, force: true });
 });
 

@@ -1,31 +1,6 @@
 import type { Command } from 'commander';
-import { loadSettings } from '../../settings/index.js';
-import { EXIT_PROBLEM, type GlobalOptions, type Runtime, startRuntime, writeJson } from '../runtime.js';
-
-const size = (bytes: number) =>
-  bytes < 1024
-    ? `${bytes} B`
-    : bytes < 1024 ** 2
-      ? `${(bytes / 1024).toFixed(1)} KiB`
-      : `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
-
-/** A refusal or a busy lock is a problem the user can act on: its message, exit 1, no stack trace. */
-async function run(cmd: Command, body: (rt: Runtime) => Promise<void>): Promise<void> {
-  const rt = await startRuntime(cmd.optsWithGlobals<GlobalOptions>());
-  const [{ BackupError }, { TaskBusyError }] = await Promise.all([
-    import('../../maintenance/manifest.js'),
-    import('../../maintenance/task.js'),
-  ]);
-  try {
-    await body(rt);
-  } catch (error) {
-    if (!(error instanceof BackupError || error instanceof TaskBusyError)) throw error;
-    console.error(`mcp-discovery: ${error.message}`);
-    process.exitCode = EXIT_PROBLEM;
-  } finally {
-    await rt.telemetry.shutdown();
-  }
-}
+import { runOperation, size } from '../operation.js';
+import { writeJson } from '../runtime.js';
 
 export function backupCommand(program: Command): void {
   program
@@ -40,14 +15,12 @@ export function backupCommand(program: Command): void {
     )
     .option('--json', 'print the manifest and the backup folder as JSON')
     .action(async (dir: string, flags: { config: string[]; json?: boolean }, cmd: Command) =>
-      run(cmd, async (rt) => {
+      runOperation(cmd, async (rt) => {
         const { backup } = await import('../../maintenance/backup.js');
-        const loaded = loadSettings({ settingsFile: cmd.optsWithGlobals<GlobalOptions>().settings });
-        const settingsFile = loaded.ok ? loaded.file : undefined;
         const { folder, manifest } = await backup({
           settings: rt.settings,
           dir,
-          settingsFile,
+          settingsFile: rt.settingsFile,
           configFiles: flags.config,
         });
         if (flags.json) return writeJson({ folder, ...manifest });
@@ -65,7 +38,7 @@ export function backupCommand(program: Command): void {
     .option('--configs', 'also put the settings file and client configs back at their original paths')
     .option('--json', 'print what was restored as JSON')
     .action(async (dir: string, flags: { configs?: boolean; json?: boolean }, cmd: Command) =>
-      run(cmd, async (rt) => {
+      runOperation(cmd, async (rt) => {
         const { restore } = await import('../../maintenance/restore.js');
         const r = await restore({ settings: rt.settings, dir, configs: flags.configs });
         const { createdAt, appVersion, schemaVersion } = r.manifest;

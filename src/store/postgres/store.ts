@@ -1,10 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
-import { type DiscoveryRun, DiscoveryRunSchema } from '../../discovery/report.js';
+import type { DiscoveryRun } from '../../discovery/report.js';
 import { INSTANCE_ID, log } from '../../telemetry/index.js';
 import type { Catalog, CatalogEntry } from '../catalog.js';
 import { StoreError } from '../errors.js';
-import { toCatalogEntry, toCatalogServer, toChangeRecord, toRunSummary, toStoredServer } from '../rows.js';
+import {
+  parseRunDocument,
+  toCatalogEntry,
+  toCatalogServer,
+  toChangeRecord,
+  toRunSummary,
+  toStoredServer,
+} from '../rows.js';
 import type { ChangeRow, EntryRow, RunRow, ServerRow } from '../statements.js';
 import {
   type ChangeRecord,
@@ -117,14 +124,7 @@ class PgStore implements Store {
   async lastRun(): Promise<DiscoveryRun | undefined> {
     const text = (await this.query<{ document: string }>(sql.LAST_RUN)).rows[0]?.document;
     if (text === undefined) return undefined;
-    const parsed = DiscoveryRunSchema.safeParse(JSON.parse(text));
-    if (parsed.success) return parsed.data;
-    const issue = parsed.error.issues[0];
-    throw new StoreError(
-      'corrupt',
-      `${describeUrl(this.url)}: the last run's document does not read back ` +
-        `(${issue?.path.join('.')}: ${issue?.message}); run \`mcp-discovery discover\` again`,
-    );
+    return parseRunDocument(text, describeUrl(this.url));
   }
 
   async runs(limit: number): Promise<RunSummary[]> {

@@ -5,6 +5,7 @@ import { answered } from '../definitions.js';
 import {
   type Change,
   catalogServerChanged,
+  changeRow,
   diffEntries,
   type EntryList,
   importPlan,
@@ -116,16 +117,7 @@ class PgCatalogWriter {
       JSON.stringify(run.summary),
       run.document === undefined ? null : JSON.stringify(run.document),
     ]);
-    const changes = this.log.map(({ change, ref, hash }) => ({
-      run_id: this.runId,
-      server: ref.server,
-      kind: ref.kind,
-      name: ref.name,
-      uri: ref.uri ?? null,
-      change,
-      content_hash: hash,
-      at: this.at,
-    }));
+    const changes = this.log.map((change) => changeRow(this.runId, this.at, change));
     for (let i = 0; i < changes.length; i += CHUNK)
       await this.c.query(sql.INSERT_CHANGES, [JSON.stringify(changes.slice(i, i + CHUNK))]);
     if (this.serversChanged || this.log.length > 0) await this.c.query(sql.BUMP_VERSION);
