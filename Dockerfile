@@ -42,6 +42,10 @@ RUN npm ci --omit=dev \
 FROM node:${NODE_VERSION}-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     MCP_DISCOVERY_DATA_DIR=/var/lib/mcp-discovery
+# pg_dump and pg_restore: `backup` and `restore` of a PostgreSQL store run them (bookworm's client is 15).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 # The one writable place: catalog, cache, logs. Owned by `node` so a fresh named volume inherits it.
 RUN mkdir -p /var/lib/mcp-discovery && chown node:node /var/lib/mcp-discovery

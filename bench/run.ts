@@ -4,6 +4,7 @@ import { benchDiscovery } from './discovery.js';
 import { benchHook } from './hook.js';
 import { type BenchResult, writeResult } from './report.js';
 import { benchRetrieval } from './retrieval.js';
+import { benchScale } from './scale.js';
 import { benchSearchLatency } from './search-latency.js';
 import { benchServeLoad } from './serve-load.js';
 
@@ -15,6 +16,7 @@ const suites: Record<string, () => Promise<BenchResult>> = {
   retrieval: benchRetrieval,
   'search-latency': benchSearchLatency,
   hook: benchHook,
+  scale: benchScale,
 };
 
 const wanted = process.argv.slice(2);

@@ -88,7 +88,7 @@ export class CatalogSearch {
       const cache = newSearchCache(settings);
       await loadCaches(cacheFile(settings.dataDir), catalog.version, [cache]);
       const { loadUsagePriors } = await import('./learning/load.js');
-      const search = CatalogSearch.build(catalog, settings, cache, loadUsagePriors(settings));
+      const search = CatalogSearch.build(catalog, settings, cache, await loadUsagePriors(settings));
       return Object.assign(search, {
         async close() {
           try {

@@ -5,6 +5,8 @@ import type { Coordinator, Topic } from './coordinator.js';
 
 /** Every instance of one deployment contends for this advisory lock; its holder leads. */
 export const LEADER_LOCK_KEY = 0x6d63_7064; // "mcpd"
+/** Longest wait for the leader's heartbeat or a lock attempt before the connection counts as lost. */
+const QUERY_TIMEOUT_MS = 5_000;
 
 export interface PgCoordinatorOptions {
   url: string;
@@ -99,7 +101,11 @@ export class PgCoordinator implements Coordinator {
       const client = new this.Client({
         connectionString: this.options.url,
         keepAlive: true,
-        application_name: 'mcp-discovery-coordinator',
+        // Names the instance in pg_stat_activity, so `health` can say which one leads (63 bytes at most).
+        application_name: `mcp-discovery-coordinator ${this.options.instance}`.slice(0, 63),
+        // A heartbeat that hangs (the network cut, the socket still open) must end the lead, not keep it: a
+        // leader that cannot reach the database stops leading within this bound.
+        query_timeout: QUERY_TIMEOUT_MS,
       });
       client.on('error', (error) => this.lost(client, error));
       client.on('end', () => this.lost(client));

@@ -1,15 +1,15 @@
-import type Database from 'better-sqlite3';
 import type { Suggestion } from '../learning/acceptance.js';
-import { insertSuggestions } from '../learning/store.js';
 import { reference, type SearchHit } from '../search/index.js';
 import { loadSettings } from '../settings/index.js';
 import type { HookConfig } from './config.js';
 import type { HookEvent } from './event.js';
+import type { Recorded } from './record.js';
 
 /**
  * The hook's slow path, loaded only when context is switched on: search the catalog for the prompt (or the shell
  * command about to run) and answer Claude with the few best entries above the score threshold, as
- * `hookSpecificOutput.additionalContext`. What was suggested is recorded to measure acceptance.
+ * `hookSpecificOutput.additionalContext`. What was suggested is recorded beside the event (SQLite or PostgreSQL)
+ * to measure acceptance. The catalog is searched where the event went: the hook's store, whatever the settings say.
  */
 export interface HookAnswer {
   hookSpecificOutput: { hookEventName: string; additionalContext: string };
@@ -32,18 +32,19 @@ function line(hit: SearchHit): string {
 
 export async function contextFor(
   event: HookEvent,
-  eventId: number,
-  db: Database.Database,
+  recorded: Pick<Recorded, 'id' | 'saveSuggestions'>,
   config: HookConfig,
 ): Promise<HookAnswer | undefined> {
   const query = event.name === 'UserPromptSubmit' ? event.prompt : String(event.toolInput?.command ?? '');
   if (!query?.trim()) return undefined;
   const loaded = loadSettings({ settingsFile: config.settingsFile, flags: { dataDir: config.dataDir } });
   if (!loaded.ok) throw new Error(`invalid settings: ${loaded.errors.join('; ')}`);
-  const minScore = config.minScore ?? loaded.settings.hooks.minScore;
-  const limit = config.maxSuggestions ?? loaded.settings.hooks.maxSuggestions;
+  const store = { ...loaded.settings.store, backend: config.backend, postgresUrl: config.postgresUrl };
+  const settings = { ...loaded.settings, store };
+  const minScore = config.minScore ?? settings.hooks.minScore;
+  const limit = config.maxSuggestions ?? settings.hooks.maxSuggestions;
   const { CatalogSearch } = await import('../catalog-search.js');
-  const catalog = await CatalogSearch.open(loaded.settings);
+  const catalog = await CatalogSearch.open(settings);
   let hits: SearchHit[];
   try {
     hits = catalog
@@ -59,14 +60,14 @@ export async function contextFor(
   if (hits.length === 0) return undefined;
   const atMs = Date.now();
   const rows: Suggestion[] = hits.map((h) => ({
-    eventId,
+    eventId: recorded.id,
     sessionId: event.sessionId ?? '',
     atMs,
     kind: h.entry.kind,
     ref: reference(h.entry),
     score: h.score,
   }));
-  insertSuggestions(db, rows);
+  await recorded.saveSuggestions(rows);
   const intro =
     event.name === 'UserPromptSubmit'
       ? 'mcp-discovery: MCP entries configured here that fit this request:'

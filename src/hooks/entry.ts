@@ -2,14 +2,15 @@ import type Database from 'better-sqlite3';
 import { readHookConfig } from './config.js';
 import { detailOf, type HookEvent, KNOWN_EVENTS, outcomeOf, parseHookEvent } from './event.js';
 import { type HookLog, hookLog } from './log.js';
-import { type EventRow, insertEvents, openHookDb, withRetry } from './record.js';
+import { type EventRow, insertEvents, openHookDb, type Recorded, withRetry } from './record.js';
 import { drainSpool, spool } from './spool.js';
 
 /**
  * `mcp-discovery hook`: one Claude Code hook event on stdin, recorded in the store, exit 0 whatever happens.
- * This is the CLI's fast path (src/cli/main.ts loads it before commander): node built-ins and better-sqlite3 only,
- * no zod, pino, settings or telemetry SDK. Its own timing is recorded with the event (`handle_ms`), so metrics come
- * from the database later. Problems go to `<data-dir>/hooks.log`; stdout carries only a JSON answer for Claude.
+ * This is the CLI's fast path (src/cli/main.ts loads it before commander): node built-ins and better-sqlite3 only
+ * (or pg, loaded on demand, when the store is on PostgreSQL: src/hooks/pg-record.ts), no zod, pino, settings or
+ * telemetry SDK. Its own timing is recorded with the event (`handle_ms`), so metrics come from the database later.
+ * Problems go to `<data-dir>/hooks.log`; stdout carries only a JSON answer for Claude.
  */
 
 /** Claude Code waits 60 s by default and `hooks install` sets 10 s; we give up well before either. */
@@ -68,11 +69,7 @@ function cannotRecord(dataDir: string, error: unknown): string {
   return describe(error);
 }
 
-async function record(
-  dataDir: string,
-  row: EventRow,
-  log: HookLog,
-): Promise<{ db: Database.Database; id: number } | undefined> {
+async function record(dataDir: string, row: EventRow, log: HookLog): Promise<Recorded | undefined> {
   const deadline = performance.now() + RECORD_DEADLINE_MS;
   let db: Database.Database | undefined;
   try {
@@ -86,7 +83,12 @@ async function record(
     } catch (error) {
       log('warn', `spooled events stay spooled: ${describe(error)}`);
     }
-    return { db: open, id };
+    return {
+      id,
+      // The suggestions' module (and the store's, with zod) loads only on the context path.
+      saveSuggestions: async (rows) => (await import('../learning/store.js')).insertSuggestions(open, rows),
+      close: async () => void open.close(),
+    };
   } catch (error) {
     db?.close();
     try {
@@ -114,9 +116,16 @@ async function main(): Promise<void> {
   const config = readHookConfig(process.argv, process.env);
   let where = '';
   const log = hookLog(config.dataDir, () => where);
+  let unsaved: EventRow | undefined;
   setTimeout(() => {
     log('error', `gave up after ${WATCHDOG_MS} ms so as not to hold up Claude Code`);
-    process.exit(0);
+    // A PostgreSQL that answers the connection and then stalls (its own timeouts add up past the watchdog when
+    // the first hook migrates): spool the event rather than lose it; its key keeps it single if it did arrive.
+    try {
+      if (unsaved && config.backend === 'postgres') spool(config.dataDir, unsaved);
+    } finally {
+      process.exit(0);
+    }
   }, WATCHDOG_MS).unref();
 
   const text = await readStdin();
@@ -124,19 +133,25 @@ async function main(): Promise<void> {
   if (!parsed.ok) return log('warn', `ignored input: ${parsed.problem}`);
   const event = parsed.event;
   where = `${event.name}${event.sessionId ? ` session=${event.sessionId}` : ''}`;
-  const recorded = await record(config.dataDir, toRow(event), log);
+  const row = toRow(event);
+  unsaved = row;
+  const recorded =
+    config.backend === 'postgres'
+      ? await (await import('./pg-record.js')).recordPg(config, row, log)
+      : await record(config.dataDir, row, log);
+  unsaved = undefined;
   if (!KNOWN_EVENTS.has(event.name)) log('info', 'recorded an event the learning does not read');
   if (!recorded) return;
   try {
     if (config.contextEnabled && wantsContext(event)) {
       const { contextFor } = await import('./context.js');
-      const answer = await contextFor(event, recorded.id, recorded.db, config);
+      const answer = await contextFor(event, recorded, config);
       if (answer) process.stdout.write(`${JSON.stringify(answer)}\n`);
     }
   } catch (error) {
     log('warn', `no context returned: ${describe(error)}`);
   } finally {
-    recorded.db.close();
+    await recorded.close();
   }
 }
 

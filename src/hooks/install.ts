@@ -125,10 +125,21 @@ export async function uninstallHooks(file: string): Promise<FileChange & { remov
   return { file, changed: true, removed, backup: await replaceFile(file, old, settings) };
 }
 
-/** `<data-dir>/hooks.json`: the context switch and its limits, read by the hook without loading the settings. */
+/**
+ * `<data-dir>/hooks.json`: the context switch and its limits, and the store the hook writes to (`backend`,
+ * `postgresUrl`), read by the hook without loading the settings. Owner-only (writeFileAtomic's 0600): the URL may
+ * carry a password.
+ */
 export async function writeHookConfig(
   dataDir: string,
-  config: { contextEnabled: boolean; minScore: number; maxSuggestions: number; settingsFile?: string },
+  config: {
+    contextEnabled: boolean;
+    minScore: number;
+    maxSuggestions: number;
+    settingsFile?: string;
+    backend?: 'sqlite' | 'postgres';
+    postgresUrl?: string;
+  },
 ): Promise<string> {
   const { hookConfigFile } = await import('./config.js');
   const { writeFileAtomic } = await import('../store/atomic.js');

@@ -1,9 +1,17 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { Suggestion } from '../learning/acceptance.js';
 import { type HookEventRow as EventRow, LEARNING_SCHEMA_VERSION } from '../learning/schema.js';
 
 export type { HookEventRow as EventRow } from '../learning/schema.js';
+
+/** An event stored, on either backend: its row id (0 when it was there already) and where context suggestions go. */
+export interface Recorded {
+  id: number;
+  saveSuggestions(rows: readonly Suggestion[]): Promise<void>;
+  close(): Promise<void>;
+}
 
 /** The same database file as the store (src/store/sqlite.ts `dbFile`), spelled here to keep the store unloaded. */
 export const hookDbFile = (dataDir: string) => join(dataDir, 'mcp-discovery.db');

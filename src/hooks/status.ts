@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { LearningStore } from '../learning/store.js';
+import { type LearningSource, withLearningSource } from '../learning/source.js';
+import { describeUrl } from '../store/postgres/errors.js';
 import { HOOK_EVENTS, ourHooks } from './claude-settings.js';
-import { readHookConfig } from './config.js';
+import { type HookConfig, readHookConfig } from './config.js';
 import { claudeSettingsFile, dataDirOfCommand, readSettingsFile, SCOPES, type Scope } from './install.js';
 import { hookLogFile } from './log.js';
 import { hookDbFile } from './record.js';
@@ -23,8 +24,11 @@ export interface ScopeStatus {
 export interface HookStatus {
   scopes: ScopeStatus[];
   dataDir: string;
+  /** Where the hook writes: the database file, or the PostgreSQL database (without its password). */
+  store: string;
   contextEnabled: boolean;
-  events: { recorded: number; last?: string };
+  /** `problem`: the PostgreSQL database could not be read (events wait in the spool meanwhile). */
+  events: { recorded: number; last?: string; problem?: string };
   spooled: number;
   log: { file: string; lines: number; last?: string };
 }
@@ -61,29 +65,47 @@ export async function scopeStatus(where: {
   return out;
 }
 
+/**
+ * Runs `fn` on the store the hook writes to, as hooks.json and the environment say; undefined for a SQLite
+ * database not created yet (looking must not create it).
+ */
+async function withHookStore<T>(
+  config: HookConfig,
+  fn: (s: LearningSource) => Promise<T>,
+): Promise<T | undefined> {
+  if (config.backend !== 'postgres' && !existsSync(hookDbFile(config.dataDir))) return undefined;
+  const store = { backend: config.backend, postgresUrl: config.postgresUrl };
+  return withLearningSource({ dataDir: config.dataDir, store }, fn);
+}
+
 export async function hookStatus(
   dataDir: string,
   where: { cwd: string; env: Record<string, string | undefined> },
 ): Promise<HookStatus> {
   const config = readHookConfig(['--data-dir', dataDir], where.env);
   let events: HookStatus['events'] = { recorded: 0 };
-  if (existsSync(hookDbFile(dataDir))) {
-    const store = LearningStore.open(hookDbFile(dataDir));
-    try {
-      const { count } = store.stamp();
-      const last = store.db
-        .prepare<[], string>('SELECT at FROM hook_events ORDER BY id DESC LIMIT 1')
-        .pluck()
-        .get();
-      events = { recorded: count, ...(last && { last }) };
-    } finally {
-      store.close();
-    }
+  try {
+    const read = await withHookStore(config, async (s) => {
+      const last = await s.lastAt();
+      return { recorded: (await s.stamp()).count, ...(last && { last }) };
+    });
+    if (read) events = read;
+  } catch (error) {
+    // A status is most needed when the shared database is down: report that, and the spool, instead of failing.
+    if (config.backend !== 'postgres') throw error;
+    events = { recorded: 0, problem: (error as Error).message };
   }
   const log = lines(hookLogFile(dataDir));
+  const url = config.backend === 'postgres' ? config.postgresUrl : undefined;
   return {
     scopes: await scopeStatus(where),
     dataDir,
+    store:
+      config.backend === 'postgres'
+        ? url
+          ? describeUrl(url)
+          : 'PostgreSQL, but no store.postgresUrl'
+        : hookDbFile(dataDir),
     contextEnabled: config.contextEnabled,
     events,
     spooled: lines(spoolFile(dataDir)).length,
@@ -144,13 +166,14 @@ export async function testHook(command: string, cwd: string): Promise<HookTestRe
   const ms = performance.now() - t0;
   const dataDir = dataDirOfCommand(command);
   let recorded = false;
-  if (dataDir && existsSync(hookDbFile(dataDir))) {
-    const store = LearningStore.open(hookDbFile(dataDir));
-    try {
-      recorded = store.deleteSession(sessionId) > 0;
-    } finally {
-      store.close();
-    }
+  if (dataDir) {
+    // The command ran with this process's environment, so it wrote where this reading of hooks.json says.
+    const config = readHookConfig(['--data-dir', dataDir], process.env);
+    const removed = await withHookStore(config, (s) => s.deleteSession(sessionId)).catch((error: unknown) => {
+      if (config.backend !== 'postgres') throw error;
+      return 0; // unreachable: the hook spooled the event, and its log line says why
+    });
+    recorded = (removed ?? 0) > 0;
   }
   const logLine = dataDir ? lines(hookLogFile(dataDir)).at(-1) : undefined;
   return {

@@ -1,29 +1,28 @@
 import type { ResolvedSettings } from '../settings/index.js';
-import { dbFile } from '../store/index.js';
 import { type Learned, learnFrom, type UsagePriors, usagePriorsOf } from './model.js';
-import { LearningStore } from './store.js';
+import { withLearningSource } from './source.js';
 
-/** Usage priors for ranking from the data directory's hook events; none when `search.priorWeight` is 0. */
-export function loadUsagePriors(settings: ResolvedSettings, nowMs = Date.now()): UsagePriors | undefined {
+/**
+ * Usage priors for ranking from the hook events of the configured store (the data directory's SQLite database,
+ * or the PostgreSQL database every machine's hook writes); none when `search.priorWeight` is 0.
+ */
+export async function loadUsagePriors(
+  settings: ResolvedSettings,
+  nowMs = Date.now(),
+): Promise<UsagePriors | undefined> {
   if (settings.search.priorWeight === 0) return undefined;
-  const store = LearningStore.open(dbFile(settings.dataDir));
-  try {
-    return usagePriorsOf(store, { nowMs, halfLifeDays: settings.hooks.halfLifeDays });
-  } finally {
-    store.close();
-  }
+  return withLearningSource(settings, (source) =>
+    usagePriorsOf(source, { nowMs, halfLifeDays: settings.hooks.halfLifeDays }),
+  );
 }
 
-/** Everything learned from the data directory's hook events, with the settings' half-life and support. */
-export function loadLearned(settings: ResolvedSettings, nowMs = Date.now()): Learned {
-  const store = LearningStore.open(dbFile(settings.dataDir));
-  try {
-    return learnFrom(store, {
+/** Everything learned from the configured store's hook events, with the settings' half-life and support. */
+export function loadLearned(settings: ResolvedSettings, nowMs = Date.now()): Promise<Learned> {
+  return withLearningSource(settings, (source) =>
+    learnFrom(source, {
       nowMs,
       halfLifeDays: settings.hooks.halfLifeDays,
       minPatternSupport: settings.hooks.minPatternSupport,
-    });
-  } finally {
-    store.close();
-  }
+    }),
+  );
 }

@@ -1,7 +1,6 @@
 import { type BatchObservableCallback, metrics } from '@opentelemetry/api';
 import { KNOWN_EVENTS } from '../hooks/event.js';
 import type { ResolvedSettings } from '../settings/index.js';
-import { dbFile } from '../store/index.js';
 import {
   log,
   METRIC_ATTR,
@@ -9,20 +8,14 @@ import {
   METRIC_SUGGESTIONS,
   METRIC_TOOL_USES,
 } from '../telemetry/index.js';
-import { loadLearned } from './load.js';
-import { LearningStore } from './store.js';
+import { acceptance } from './acceptance.js';
+import { withLearningSource } from './source.js';
 
 /** Tools with their own series; the label stays bounded however many tools a catalog holds. */
 const TOP_TOOLS = 20;
 
 /** Uses per tool, the most used first, the tail folded into `other` (an ordering can change, a total cannot). */
-function topTools(db: LearningStore['db']): Map<string, number> {
-  const rows = db
-    .prepare<[], { tool: string; n: number }>(
-      `SELECT tool_name AS tool, count(*) AS n FROM hook_events
-       WHERE event = 'PostToolUse' AND tool_name IS NOT NULL GROUP BY tool_name ORDER BY n DESC, tool_name`,
-    )
-    .all();
+function topTools(rows: readonly { tool: string; n: number }[]): Map<string, number> {
   const top = new Map(rows.slice(0, TOP_TOOLS).map(({ tool, n }) => [tool, n]));
   const rest = rows.slice(TOP_TOOLS).reduce((sum, { n }) => sum + n, 0);
   if (rest > 0) top.set('other', rest);
@@ -45,27 +38,22 @@ export function observeLearning(settings: ResolvedSettings): { stop(): void } {
   const toolUses = meter.createObservableCounter(METRIC_TOOL_USES, {
     description: `Tool uses Claude Code reported (PostToolUse), by tool: the ${TOP_TOOLS} most used, the rest as other`,
   });
-  const observe: BatchObservableCallback = (result) => {
+  // Async: OTel waits for it at each collection; on PostgreSQL the totals are those of every machine's hooks.
+  const observe: BatchObservableCallback = async (result) => {
     try {
-      const store = LearningStore.open(dbFile(settings.dataDir));
-      try {
-        const counts = store.db
-          .prepare<[], { event: string; n: number }>(
-            'SELECT event, count(*) AS n FROM hook_events GROUP BY event',
-          )
-          .all();
-        const byEvent = new Map<string, number>();
-        // The attribute is an allow-list: an unknown event name counts as `other`, so series stay bounded.
-        for (const { event, n } of counts) {
-          const key = KNOWN_EVENTS.has(event) ? event : 'other';
-          byEvent.set(key, (byEvent.get(key) ?? 0) + n);
-        }
-        for (const [event, n] of byEvent) result.observe(events, n, { [METRIC_ATTR.event]: event });
-        for (const [tool, n] of topTools(store.db)) result.observe(toolUses, n, { [METRIC_ATTR.tool]: tool });
-      } finally {
-        store.close();
+      const { counts, suggested, accepted } = await withLearningSource(settings, async (source) => {
+        const counts = await source.counts();
+        return { counts, ...acceptance(await source.suggestions(), await source.events()) };
+      });
+      const byEvent = new Map<string, number>();
+      // The attribute is an allow-list: an unknown event name counts as `other`, so series stay bounded.
+      for (const { event, n } of counts.byEvent) {
+        const key = KNOWN_EVENTS.has(event) ? event : 'other';
+        byEvent.set(key, (byEvent.get(key) ?? 0) + n);
       }
-      const { suggested, accepted } = loadLearned(settings).acceptance;
+      for (const [event, n] of byEvent) result.observe(events, n, { [METRIC_ATTR.event]: event });
+      for (const [tool, n] of topTools(counts.byTool))
+        result.observe(toolUses, n, { [METRIC_ATTR.tool]: tool });
       result.observe(suggestions, accepted, { [METRIC_ATTR.result]: 'accepted' });
       result.observe(suggestions, suggested - accepted, { [METRIC_ATTR.result]: 'open' });
     } catch (error) {

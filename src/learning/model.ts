@@ -3,7 +3,7 @@ import type { LearningEvent } from './events.js';
 import { minePatterns, type Pattern } from './patterns.js';
 import { usagePriors } from './priors.js';
 import { type Session, sessionsOf } from './sessions.js';
-import type { LearningStore } from './store.js';
+import type { LearningSource } from './source.js';
 import { type ToolStats, toolStats } from './tool-stats.js';
 
 export interface LearnOptions {
@@ -36,8 +36,11 @@ export function learn(
   };
 }
 
-export function learnFrom(store: LearningStore, options: LearnOptions): Learned {
-  return learn(store.events(), store.suggestions(), options);
+export async function learnFrom(
+  source: Pick<LearningSource, 'events' | 'suggestions'>,
+  options: LearnOptions,
+): Promise<Learned> {
+  return learn(await source.events(), await source.suggestions(), options);
 }
 
 /** Ranking priors and a stamp that changes with them (search caches key on it); none without usage data. */
@@ -46,11 +49,11 @@ export interface UsagePriors {
   stamp: string;
 }
 
-export function usagePriorsOf(
-  store: LearningStore,
+export async function usagePriorsOf(
+  source: Pick<LearningSource, 'stamp' | 'events'>,
   options: Omit<LearnOptions, 'minPatternSupport'>,
-): UsagePriors {
-  const { count, lastId } = store.stamp();
-  const stats = count > 0 ? toolStats(store.events(), options) : new Map<string, ToolStats>();
+): Promise<UsagePriors> {
+  const { count, lastId } = await source.stamp();
+  const stats = count > 0 ? toolStats(await source.events(), options) : new Map<string, ToolStats>();
   return { priors: usagePriors(stats), stamp: `${count}:${lastId}` };
 }

@@ -45,14 +45,7 @@ export class LearningStore {
     return this.db
       .prepare<[], SuggestionRow>('SELECT * FROM hook_suggestions ORDER BY id')
       .all()
-      .map((r) => ({
-        eventId: r.event_id ?? 0,
-        sessionId: r.session_id,
-        atMs: r.at_ms,
-        kind: r.kind,
-        ref: r.ref,
-        score: r.score,
-      }));
+      .map(toSuggestion);
   }
 
   recordSuggestions(rows: readonly Suggestion[]): void {
@@ -98,9 +91,10 @@ export function toolNameOf(s: Pick<Suggestion, 'kind' | 'ref'>): string | null {
   return slash > 0 ? `mcp__${s.ref.slice(0, slash)}__${s.ref.slice(slash + 1)}` : null;
 }
 
-type EventRow = HookEventRow & { id: number };
+/** Rows as both backends read them back (src/learning/pg-source.ts casts PostgreSQL's to these types). */
+export type EventRow = HookEventRow & { id: number };
 
-type SuggestionRow = {
+export type SuggestionRow = {
   event_id: number | null;
   session_id: string;
   at_ms: number;
@@ -122,7 +116,16 @@ function parseDetail(text: string | null): LearningEvent['detail'] {
   }
 }
 
-function toEvent(r: EventRow): LearningEvent {
+export const toSuggestion = (r: SuggestionRow): Suggestion => ({
+  eventId: r.event_id ?? 0,
+  sessionId: r.session_id,
+  atMs: r.at_ms,
+  kind: r.kind,
+  ref: r.ref,
+  score: r.score,
+});
+
+export function toEvent(r: EventRow): LearningEvent {
   return {
     id: r.id,
     atMs: r.at_ms,

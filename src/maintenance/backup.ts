@@ -9,6 +9,7 @@ import type { SourceContext } from '../sources/index.js';
 import { storeErrorFrom } from '../store/errors.js';
 import { dbFile } from '../store/sqlite.js';
 import { VERSION } from '../version.js';
+import type { PgToolSearch } from './backup-postgres.js';
 import {
   BackupError,
   type BackupFile,
@@ -32,6 +33,8 @@ export interface BackupOptions {
   /** `--config` files, kept with the client configs. */
   configFiles?: string[];
   context?: SourceContext;
+  /** Where pg_dump is looked for (store.backend postgres): PATH, then /usr/lib/postgresql/<newest>/bin. */
+  pgTools?: PgToolSearch;
 }
 
 export interface BackupResult {
@@ -106,11 +109,12 @@ const databaseVersion = (file: string): number => {
   }
 };
 
-type Planned = Pick<BackupFile, 'path' | 'originalPath' | 'role'>;
+export type Planned = Pick<BackupFile, 'path' | 'originalPath' | 'role'>;
 
-const NOTHING_LEFT = 'the backup was not written and nothing of it is left';
+export const NOTHING_LEFT = 'the backup was not written and nothing of it is left';
 
-async function copyInto(folder: string, f: Planned): Promise<BackupFile> {
+/** Copies one planned file into the backup folder; the database by SQLite's online backup. */
+export async function copyInto(folder: string, f: Planned): Promise<BackupFile> {
   const dest = join(folder, f.path);
   if (f.role === 'database') {
     await copyDatabase(f.originalPath, dest);
@@ -125,8 +129,9 @@ async function copyInto(folder: string, f: Planned): Promise<BackupFile> {
   return { ...f, size: data.length, sha256: sha256(data) };
 }
 
-function plan(source: string, configs: string[], settingsFile?: string): Planned[] {
-  const files: Planned[] = [{ path: basename(source), originalPath: source, role: 'database' }];
+/** The settings file and the client configs, listed after the database whatever the store. */
+export function planConfigs(configs: string[], settingsFile?: string): Planned[] {
+  const files: Planned[] = [];
   if (settingsFile) {
     const originalPath = resolve(settingsFile);
     files.push({ path: posix.join('settings', basename(originalPath)), originalPath, role: 'settings' });
@@ -139,17 +144,17 @@ function plan(source: string, configs: string[], settingsFile?: string): Planned
   return files;
 }
 
-async function writeBackup(options: BackupOptions): Promise<BackupResult> {
-  const source = dbFile(options.settings.dataDir);
-  if (!existsSync(source))
-    throw new BackupError(
-      'no-database',
-      `no database at ${source}: nothing to back up; run \`mcp-discovery discover\` or \`index import\` first, ` +
-        'or check --data-dir',
-    );
-  const planned = plan(source, await clientConfigFiles(options), options.settingsFile);
-  const createdAt = new Date();
-  const root = resolve(options.dir);
+/**
+ * Builds a backup in a hidden folder: `fill` writes the files (calling `at` with each, for error messages) and
+ * returns the manifest, written last; then the folder is renamed `<dir>/<timestamp>`. A folder with a timestamp
+ * name is therefore always complete.
+ */
+export async function writeBackupFolder<M>(
+  dir: string,
+  createdAt: Date,
+  fill: (tmp: string, at: (file: string) => void) => Promise<M>,
+): Promise<{ folder: string; manifest: M }> {
+  const root = resolve(dir);
   const folder = join(root, stampOf(createdAt));
   // A dot name that is not a timestamp: restore never takes it for a backup, even if removing it fails.
   const tmp = join(root, `.${stampOf(createdAt)}.partial-${randomBytes(4).toString('hex')}`);
@@ -158,18 +163,8 @@ async function writeBackup(options: BackupOptions): Promise<BackupResult> {
     await mkdir(root, { recursive: true, mode: 0o700 });
     at = tmp;
     await mkdir(tmp, { mode: 0o700 });
-    const files: BackupFile[] = [];
-    for (const f of planned) {
-      at = join(tmp, f.path);
-      files.push(await copyInto(tmp, f));
-    }
-    const schemaVersion = databaseVersion(join(tmp, basename(source)));
-    const manifest = ManifestSchema.parse({
-      format: MANIFEST_FORMAT,
-      createdAt: createdAt.toISOString(),
-      appVersion: VERSION,
-      schemaVersion,
-      files,
+    const manifest = await fill(tmp, (file) => {
+      at = file;
     });
     at = join(tmp, MANIFEST_FILE);
     await writePrivate(at, `${JSON.stringify(manifest, null, 2)}\n`);
@@ -182,7 +177,41 @@ async function writeBackup(options: BackupOptions): Promise<BackupResult> {
   }
 }
 
+async function writeBackup(options: BackupOptions): Promise<BackupResult> {
+  const source = dbFile(options.settings.dataDir);
+  if (!existsSync(source))
+    throw new BackupError(
+      'no-database',
+      `no database at ${source}: nothing to back up; run \`mcp-discovery discover\` or \`index import\` first, ` +
+        'or check --data-dir',
+    );
+  const planned: Planned[] = [
+    { path: basename(source), originalPath: source, role: 'database' },
+    ...planConfigs(await clientConfigFiles(options), options.settingsFile),
+  ];
+  const createdAt = new Date();
+  return writeBackupFolder(options.dir, createdAt, async (tmp, at) => {
+    const files: BackupFile[] = [];
+    for (const f of planned) {
+      at(join(tmp, f.path));
+      files.push(await copyInto(tmp, f));
+    }
+    return ManifestSchema.parse({
+      format: MANIFEST_FORMAT,
+      createdAt: createdAt.toISOString(),
+      appVersion: VERSION,
+      schemaVersion: databaseVersion(join(tmp, basename(source))),
+      files,
+    });
+  });
+}
+
 /** `backup DIR`: the database, the settings file and the client configs into `DIR/<timestamp>/`, manifest last. */
 export function backup(options: BackupOptions): Promise<BackupResult> {
-  return runTask(options.settings.dataDir, 'backup', () => writeBackup(options));
+  return runTask(options.settings.dataDir, 'backup', async () => {
+    if (options.settings.store.backend !== 'postgres') return writeBackup(options);
+    // Loaded on demand, like the PostgreSQL store: SQLite users never load it.
+    const { writePgBackup } = await import('./backup-postgres.js');
+    return writePgBackup(options);
+  });
 }

@@ -33,10 +33,15 @@ export const DbResultSchema = z.object({
 });
 export type DbResult = z.infer<typeof DbResultSchema>;
 
-/** Nothing to maintain: no database in the data directory. */
+/** Nothing to maintain: no database in the data directory, or the store is on PostgreSQL. */
 export class DbMaintenanceError extends Error {
-  readonly code = 'no-database';
   override name = 'DbMaintenanceError';
+  constructor(
+    message: string,
+    readonly code: 'no-database' | 'postgres' = 'no-database',
+  ) {
+    super(message);
+  }
 }
 
 const HOUR_MS = 3_600_000;
@@ -143,6 +148,13 @@ function restoreRows(db: Database.Database): Counts {
 }
 
 function open(settings: ResolvedSettings): { db: Database.Database; file: string } {
+  // Archiving the SQLite file while hooks write to PostgreSQL would move nothing, and look as if it had worked.
+  if (settings.store.backend === 'postgres')
+    throw new DbMaintenanceError(
+      'store.backend is postgres: `maintain db` archives the SQLite database only; hook events are in ' +
+        'PostgreSQL, whose own tools (VACUUM, pg_dump, a DELETE of old hook_events) maintain it',
+      'postgres',
+    );
   const file = dbFile(settings.dataDir);
   if (!existsSync(file))
     throw new DbMaintenanceError(

@@ -7,7 +7,7 @@ import { assess, formatValue, type Kpi, kpiById } from '../kpi/index.js';
 import { readFreshStatus, type ServerStatus } from '../monitor/status.js';
 import type { ResolvedSettings } from '../settings/index.js';
 import type { SourceContext } from '../sources/index.js';
-import { dbFile, openStore, type Store, StoreError, storeLocation } from '../store/index.js';
+import { dbFile, openStore, type Store, StoreError } from '../store/index.js';
 import { MIGRATIONS } from '../store/migrations.js';
 import { runTask } from './task.js';
 
@@ -125,11 +125,14 @@ const result = (check: HealthCheck['check'], v: Verdict, extra: Partial<HealthCh
   ...extra,
 });
 
-/** SQLite: PRAGMA quick_check and the schema version; PostgreSQL checks its own pages, so: does it answer. */
+/**
+ * SQLite: PRAGMA quick_check and the schema version. PostgreSQL checks its own pages: the schema version, its
+ * tables, and which instance leads (health-postgres.ts).
+ */
 async function storeVerdict(settings: ResolvedSettings): Promise<Verdict> {
   if (settings.store.backend === 'postgres') {
-    const version = await withStore(settings, (store) => store.version());
-    return ok(`${storeLocation(settings)} answers, catalog version ${version}`);
+    const { postgresVerdict } = await import('./health-postgres.js');
+    return postgresVerdict(settings);
   }
   const file = dbFile(settings.dataDir);
   if (!existsSync(file)) return rated('warning', 'no catalog yet: run discover');

@@ -2,10 +2,10 @@ import { z } from 'zod';
 import { assess, formatValue, KPIS } from '../kpi/index.js';
 import { usageSections } from '../learning/analytics.js';
 import { learn } from '../learning/model.js';
-import { LearningStore } from '../learning/store.js';
+import { withLearningSource } from '../learning/source.js';
 import { KpiReadingSchema, readFreshStatus } from '../monitor/status.js';
 import type { ResolvedSettings } from '../settings/index.js';
-import { dbFile, openStore, type Store, writeFileAtomic } from '../store/index.js';
+import { openStore, type Store, writeFileAtomic } from '../store/index.js';
 import { PerfSnapshotSchema } from '../telemetry/index.js';
 import { KpiWeekSchema, kpiWeek } from './perf.js';
 import { runTask } from './task.js';
@@ -125,15 +125,15 @@ async function discoverySection(store: Store, sinceMs: number): Promise<WeeklyRe
   };
 }
 
+/** From the configured store: on PostgreSQL, the week of every machine's hooks. */
 function learningSection(
   settings: ResolvedSettings,
   sinceMs: number,
   nowMs: number,
-): WeeklyReport['learning'] {
-  const ls = LearningStore.open(dbFile(settings.dataDir));
-  try {
-    const events = ls.events(sinceMs);
-    const suggestions = ls.suggestions().filter((s) => s.atMs >= sinceMs);
+): Promise<WeeklyReport['learning']> {
+  return withLearningSource(settings, async (ls) => {
+    const events = await ls.events(sinceMs);
+    const suggestions = (await ls.suggestions()).filter((s) => s.atMs >= sinceMs);
     const { halfLifeDays, minPatternSupport } = settings.hooks;
     const learned = learn(events, suggestions, { nowMs, halfLifeDays, minPatternSupport });
     const usage = usageSections(learned);
@@ -148,9 +148,7 @@ function learningSection(
         .slice(0, 10)
         .map(({ ref, calls, failures, successRate }) => ({ ref, calls, failures, successRate })),
     };
-  } finally {
-    ls.close();
-  }
+  });
 }
 
 /** `report weekly`: the last 7 days of performance, discovery and learning, with recommendations; `out` gets the JSON. */
@@ -165,7 +163,7 @@ export function weeklyReport(options: {
   return runTask(settings.dataDir, 'report', async () => {
     const store = await openStore(settings);
     const discovery = await discoverySection(store, sinceMs).finally(() => store.close());
-    const learning = learningSection(settings, sinceMs, now.getTime());
+    const learning = await learningSection(settings, sinceMs, now.getTime());
     const live = await readFreshStatus(settings, now.getTime());
     const week = await kpiWeek(settings, sinceMs);
     const current = live.ok ? live.status.kpis : [];

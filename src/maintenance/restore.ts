@@ -19,6 +19,7 @@ import type { ResolvedSettings } from '../settings/index.js';
 import { MIGRATIONS } from '../store/migrations.js';
 import { dbFile } from '../store/sqlite.js';
 import { writePrivate } from './backup.js';
+import type { PgToolSearch } from './backup-postgres.js';
 import {
   BackupError,
   type BackupFile,
@@ -40,18 +41,23 @@ export interface RestoreOptions {
   dir: string;
   /** Also put the settings and client config files back at their original paths. */
   configs?: boolean;
+  /** Where pg_restore is looked for (store.backend postgres): PATH, then /usr/lib/postgresql/<newest>/bin. */
+  pgTools?: PgToolSearch;
 }
 
 export interface RestoreResult {
   from: string;
   manifest: Manifest;
   database: string;
-  /** `<dataDir>/replaced/<timestamp>`: the replaced database (with its -wal, -shm) and config files. */
+  /**
+   * `<dataDir>/replaced/<timestamp>`: the replaced database (SQLite: with its -wal and -shm; PostgreSQL: a backup
+   * folder of its own, restorable as is) and config files.
+   */
   replacedDir: string;
   files: Array<Pick<BackupFile, 'role' | 'originalPath'> & { action: 'restored' | 'unchanged' | 'skipped' }>;
 }
 
-const AGAIN = 'restore from another backup';
+export const AGAIN = 'restore from another backup';
 
 /** The backup `dir` names: itself when it holds a manifest, else its newest timestamped folder. */
 export async function findBackup(dir: string): Promise<string> {
@@ -94,19 +100,9 @@ function checkIntegrity(file: string): void {
   throw new BackupError('corrupt-database', `${file}: fails SQLite's integrity check (${detail}); ${AGAIN}`);
 }
 
-/** Every check, before anything is touched: manifest, each file's presence, size and sha256, the database. */
-export async function verifyBackup(folder: string): Promise<Manifest> {
-  const manifestFile = join(folder, MANIFEST_FILE);
-  const parsed = parseManifest(await readFile(manifestFile, 'utf8'), manifestFile);
-  if (!parsed.ok) throw new BackupError('bad-manifest', `${parsed.message}; ${AGAIN}`);
-  const { manifest } = parsed;
-  if (manifest.schemaVersion > MIGRATIONS.length)
-    throw new BackupError(
-      'newer-schema',
-      `${manifestFile}: the database has schema ${manifest.schemaVersion}, this build knows ${MIGRATIONS.length}: ` +
-        `restore with mcp-discovery ${manifest.appVersion} or newer`,
-    );
-  for (const f of manifest.files) {
+/** Each file the manifest lists is there, with its size and sha256. */
+export async function verifyFiles(folder: string, files: readonly BackupFile[]): Promise<void> {
+  for (const f of files) {
     const file = join(folder, f.path);
     const what = `the backup copy of ${f.role} ${f.originalPath}`;
     const st = await stat(file).catch(() => undefined);
@@ -123,6 +119,37 @@ export async function verifyBackup(folder: string): Promise<Manifest> {
         `${file}: sha256 differs from manifest.json: ${what} was altered since the backup; ${AGAIN}`,
       );
   }
+}
+
+/** The manifest's `store`: "postgres" for a pg_dump backup; absent (SQLite) in the others. */
+function backupStore(text: string): 'sqlite' | 'postgres' {
+  try {
+    return (JSON.parse(text) as { store?: unknown } | null)?.store === 'postgres' ? 'postgres' : 'sqlite';
+  } catch {
+    return 'sqlite';
+  }
+}
+
+/** Every check, before anything is touched: manifest, each file's presence, size and sha256, the database. */
+export async function verifyBackup(folder: string): Promise<Manifest> {
+  const manifestFile = join(folder, MANIFEST_FILE);
+  const text = await readFile(manifestFile, 'utf8');
+  if (backupStore(text) === 'postgres')
+    throw new BackupError(
+      'bad-manifest',
+      `${manifestFile}: a backup of a PostgreSQL store (pg_dump): restore it with store.backend "postgres" and ` +
+        'store.postgresUrl naming the database to restore into',
+    );
+  const parsed = parseManifest(text, manifestFile);
+  if (!parsed.ok) throw new BackupError('bad-manifest', `${parsed.message}; ${AGAIN}`);
+  const { manifest } = parsed;
+  if (manifest.schemaVersion > MIGRATIONS.length)
+    throw new BackupError(
+      'newer-schema',
+      `${manifestFile}: the database has schema ${manifest.schemaVersion}, this build knows ${MIGRATIONS.length}: ` +
+        `restore with mcp-discovery ${manifest.appVersion} or newer`,
+    );
+  await verifyFiles(folder, manifest.files);
   const db = manifest.files.find((f) => f.role === 'database');
   if (db) checkIntegrity(join(folder, db.path));
   return manifest;
@@ -175,7 +202,7 @@ async function swapDatabase(backupDb: string, target: string, keep: string): Pro
 }
 
 /** Back where it was, through a symlink if it is one, keeping the mode the owning app gave it. */
-async function putBack(from: string, f: BackupFile, keep: string): Promise<'restored' | 'unchanged'> {
+export async function putBack(from: string, f: BackupFile, keep: string): Promise<'restored' | 'unchanged'> {
   const target = await realpath(f.originalPath).catch(() => f.originalPath);
   const current = await readFile(target).catch(() => undefined);
   if (current && sha256(current) === f.sha256) return 'unchanged';
@@ -207,6 +234,11 @@ export function restore(options: RestoreOptions): Promise<RestoreResult> {
   const { dataDir } = options.settings;
   return runTask(dataDir, 'restore', async () => {
     const from = await findBackup(options.dir);
+    if (options.settings.store.backend === 'postgres') {
+      // Loaded on demand, like the PostgreSQL store: SQLite users never load it.
+      const { restorePg } = await import('./restore-postgres.js');
+      return restorePg(options, from);
+    }
     const manifest = await verifyBackup(from);
     const keep = join(dataDir, 'replaced', stampOf(new Date()));
     const database = dbFile(dataDir);

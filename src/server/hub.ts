@@ -38,6 +38,8 @@ export class Hub {
   private specs = new Map<string, ServerSpec>();
   private queue: Promise<unknown> = Promise.resolve();
   private timer: NodeJS.Timeout | undefined;
+  /** A reload queued for notifications and not started yet; `resync` if one of them asked for a full one. */
+  private pendingReload: { resync: boolean } | undefined;
   private readonly learningMetrics: { stop(): void };
   private started = false;
   readonly pool: UpstreamPool;
@@ -106,9 +108,18 @@ export class Hub {
           void this.refresh().catch((error) => log.warn({ err: error }, 'requested refresh failed'));
         return;
       }
+      // Hooks on every machine announce each event: notifications that arrive while a reload waits its turn are
+      // answered by that reload (it reads the newest state), so a burst costs one reload, not one per event.
+      if (this.pendingReload) {
+        this.pendingReload.resync ||= topic === 'resync';
+        return;
+      }
+      const pending = { resync: topic === 'resync' };
+      this.pendingReload = pending;
       void this.serialize(async () => {
+        this.pendingReload = undefined;
         this.cache.clear();
-        await this.reload(topic === 'resync' ? (await readSpecs(this.options)).specs : undefined);
+        await this.reload(pending.resync ? (await readSpecs(this.options)).specs : undefined);
       }).catch((error) => log.warn({ topic, err: error }, 'reload after a change elsewhere failed'));
     });
     instruments().leader.record(this.coordinator.leading ? 1 : 0);
@@ -229,7 +240,7 @@ export class Hub {
       this.specs = new Map(specs.map((s) => [s.name, s]));
       this.pool.updateSpecs(this.specs);
     }
-    const priors = loadUsagePriors(this.options.settings);
+    const priors = await loadUsagePriors(this.options.settings);
     this.snapshot = CatalogSearch.build(
       await this.store.catalog(),
       this.options.settings,

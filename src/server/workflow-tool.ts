@@ -35,7 +35,7 @@ export function registerWorkflowTool(server: McpServer, hub: Hub): void {
       },
     },
     async ({ task, limit }) => {
-      const learned = loadLearned(hub.catalog.settings);
+      const learned = await loadLearned(hub.catalog.settings);
       const workflows = matchWorkflows(task, learned.patterns, limit ?? 5).map(({ pattern: p, score }) => ({
         steps: p.sequence,
         sessions: p.support,

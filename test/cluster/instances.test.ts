@@ -147,7 +147,7 @@ describe('three instances on one PostgreSQL', () => {
     await admin.connect();
     try {
       const ended = await admin.query(
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'mcp-discovery-coordinator' AND datname = current_database()",
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name LIKE 'mcp-discovery-coordinator %' AND datname = current_database()",
       );
       expect(ended.rowCount).toBe(3);
     } finally {

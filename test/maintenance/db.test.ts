@@ -105,7 +105,7 @@ describe('maintain db', () => {
     );
     hook.prepare("DELETE FROM hook_events WHERE session_id = 'filler'").run();
     hook.close();
-    const liveBefore = loadLearned(settings, NOW.getTime()).events.length;
+    const liveBefore = (await loadLearned(settings, NOW.getTime())).events.length;
     const r = await archiveDb({ settings, olderThanMs: 90 * DAY, now: NOW });
     expect(r).toMatchObject({
       action: 'archive',
@@ -119,7 +119,7 @@ describe('maintain db', () => {
     expect(r.sizeAfter).toBe(statSync(dbFile(dir)).size);
     expect(count('PRAGMA freelist_count')).toBe(0);
     // The learning reads only the live table: the archived events no longer count.
-    const learned = loadLearned(settings, NOW.getTime());
+    const learned = await loadLearned(settings, NOW.getTime());
     expect(learned.events.length).toBe(liveBefore - 302);
     expect(new Set(learned.events.map((e) => e.sessionId))).toEqual(new Set(['straddle', 'new']));
     expect(learned.acceptance.suggested).toBe(0);

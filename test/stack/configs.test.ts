@@ -30,6 +30,7 @@ const Collector = z.object({
 });
 const Service = z.looseObject({
   image: z.string().optional(),
+  profiles: Names,
   build: z.unknown().optional(),
   command: z.union([z.string(), z.array(z.string())]).optional(),
   environment: z.record(z.string(), z.string()).default({}),
@@ -51,7 +52,8 @@ const Datasources = z.object({
 });
 
 const collector = Collector.parse(parse(text('otel-collector/config.yaml')));
-const compose = Compose.parse(parse(text('docker-compose.yml')));
+// merge: the scale profile's app-1 and app-2 share one definition through YAML merge keys, as compose reads them.
+const compose = Compose.parse(parse(text('docker-compose.yml'), { merge: true }));
 const prometheus = z
   .looseObject({
     rule_files: z.array(z.string()),
@@ -268,9 +270,13 @@ describe('docker-compose.yml', () => {
     const pinned = Object.values(compose['x-images']);
     for (const [name, s] of Object.entries(compose.services).filter(([, s]) => !s.build)) {
       expect(pinned, name).toContain(s.image);
-      expect(withDefaults(s.image ?? ''), name).toMatch(/^[\w./-]+:v?\d+\.\d+\.\d+$/);
+      // PostgreSQL numbers its releases major.minor; the Debian release is pinned with it.
+      const release = name === 'postgres' ? /^postgres:\d+\.\d+-bookworm$/ : /^[\w./-]+:v?\d+\.\d+\.\d+$/;
+      expect(withDefaults(s.image ?? ''), name).toMatch(release);
     }
-    expect(Object.keys(compose.services).sort()).toEqual([
+    // Without a profile, the stack is the one it always was.
+    const always = Object.entries(compose.services).filter(([, s]) => s.profiles.length === 0);
+    expect(always.map(([name]) => name).sort()).toEqual([
       'app',
       'grafana',
       'otel-collector',
@@ -342,6 +348,97 @@ describe('docker-compose.yml', () => {
     }
     expect(env).toHaveProperty('GF_SMTP_USER');
     expect(env).toHaveProperty('GF_SMTP_PASSWORD');
+  });
+});
+
+describe('docker-compose.yml profile scale', () => {
+  const scaled = Object.entries(compose.services).filter(([, s]) => s.profiles.includes('scale'));
+  const env = (name: string) =>
+    Object.fromEntries(Object.entries(service(name).environment).map(([k, v]) => [k, withDefaults(v)]));
+  const nginx = text('nginx/nginx.conf').replace(/#.*$/gm, '');
+  const blocks = (kind: string) =>
+    new Map(
+      [...nginx.matchAll(new RegExp(`^\\s*${kind}\\s+([^{]+?)\\s*\\{([^}]*)\\}`, 'gm'))].map((m) => [
+        m[1],
+        m[2] ?? '',
+      ]),
+    );
+  const upstreams = blocks('upstream');
+  const locations = blocks('location');
+  const servers = (body: string) =>
+    [...body.matchAll(/^\s*server\s+(\S+?)(?:\s+[^;]*)?;/gm)].map((m) => m[1]);
+  const upstreamOf = (location: string) =>
+    locations.get(location)?.match(/proxy_pass http:\/\/(\w+);/)?.[1] ?? '';
+
+  it('adds postgres, two app instances and a load balancer, only under the profile', () => {
+    expect(scaled.map(([name]) => name).sort()).toEqual(['app-1', 'app-2', 'lb', 'postgres']);
+    for (const [name, s] of scaled) expect(s.profiles, name).toEqual(['scale']);
+    expect(service('lb').image).toBe(compose['x-images'].nginx);
+    expect(service('postgres').image).toBe(compose['x-images'].postgres);
+  });
+
+  it('runs PostgreSQL with a readiness check, a named volume and a password from the environment', () => {
+    const pgService = service('postgres');
+    expect(pgService.healthcheck?.test).toContain('pg_isready');
+    expect(pgService.volumes).toContain('postgres-data:/var/lib/postgresql/data');
+    expect(pgService.ports).toEqual([]);
+    expect(pgService.environment.POSTGRES_PASSWORD).toMatch(/^\$\{POSTGRES_PASSWORD:-.+\}$/);
+  });
+
+  it('points both apps at one database with one token, each exporting under its own instance id', () => {
+    const [one, two] = [env('app-1'), env('app-2')];
+    const db = env('postgres');
+    expect(one.MCP_DISCOVERY_POSTGRES_URL).toBe(two.MCP_DISCOVERY_POSTGRES_URL);
+    expect(one.MCP_DISCOVERY_TOKEN).toBe(two.MCP_DISCOVERY_TOKEN);
+    const u = new URL(one.MCP_DISCOVERY_POSTGRES_URL ?? '');
+    expect([u.hostname, u.port, u.pathname, u.username, u.password]).toEqual([
+      'postgres',
+      '5432',
+      `/${db.POSTGRES_DB}`,
+      db.POSTGRES_USER,
+      db.POSTGRES_PASSWORD,
+    ]);
+    for (const [name, e] of [
+      ['app-1', one],
+      ['app-2', two],
+    ] as const) {
+      expect(e.MCP_DISCOVERY_STORE, name).toBe('postgres');
+      expect(e.OTEL_RESOURCE_ATTRIBUTES, name).toBe(`service.instance.id=${name}`);
+      expect(hostPort(e.OTEL_EXPORTER_OTLP_ENDPOINT ?? '').host, name).toBe('otel-collector');
+      expect(service(name).depends_on.postgres?.condition, name).toBe('service_healthy');
+      const settings = {
+        store: { backend: e.MCP_DISCOVERY_STORE, postgresUrl: e.MCP_DISCOVERY_POSTGRES_URL },
+        server: {
+          host: e.MCP_DISCOVERY_HOST,
+          port: Number(e.MCP_DISCOVERY_PORT),
+          token: e.MCP_DISCOVERY_TOKEN,
+        },
+      };
+      expect(SettingsSchema.safeParse(settings).success, name).toBe(true);
+      expect(service(name).volumes, name).toContain(`${name}-data:${e.MCP_DISCOVERY_DATA_DIR}`);
+    }
+  });
+
+  it('balances onto the apps from nginx/nginx.conf, mounted where nginx reads it, on the published port', () => {
+    expect(binds('lb').get('./nginx/nginx.conf')).toBe('/etc/nginx/nginx.conf');
+    const listen = nginx.match(/listen\s+(\d+);/)?.[1];
+    expect(service('lb').ports).toEqual([`127.0.0.1:7843:${listen}`]);
+    const appPort = env('app-1').MCP_DISCOVERY_PORT;
+    for (const [name, body] of upstreams)
+      expect(servers(body), name).toEqual([`app-1:${appPort}`, `app-2:${appPort}`]);
+    for (const path of ['= /mcp', '~ ^/(healthz|readyz|metrics)$'])
+      expect(upstreams.has(upstreamOf(path)), path).toBe(true);
+  });
+
+  it('keeps each MCP session on the instance that opened it: hash on the session header, 404 passed on', () => {
+    const mcp = upstreams.get(upstreamOf('= /mcp')) ?? '';
+    expect(mcp).toMatch(/^\s*hash \$http_mcp_session_id consistent;/m);
+    const location = locations.get('= /mcp') ?? '';
+    // The hash need not name the instance that opened the session: its 404 sends the request on to the other.
+    expect(location).toMatch(/proxy_next_upstream [^;]*\bhttp_404\b[^;]*\bnon_idempotent\b/);
+    expect(location).not.toMatch(/proxy_next_upstream [^;]*\btimeout\b/);
+    expect(location).toContain(`proxy_next_upstream_tries ${servers(mcp).length};`);
+    expect(location).toMatch(/proxy_buffering off;/);
   });
 });
 

@@ -16,7 +16,9 @@ export function analyticsCommand(program: Command): void {
       const { loadLearned } = await import('../../learning/load.js');
       const { analyticsReport } = await import('../../learning/analytics.js');
       const store = await openStore(settings);
-      const report = await analyticsReport(store, loadLearned(settings)).finally(() => store.close());
+      const report = await loadLearned(settings)
+        .then((learned) => analyticsReport(store, learned))
+        .finally(() => store.close());
       if (flags.json) return writeJson(report);
       const d = report.discovery;
       const p = report.performance;

@@ -57,6 +57,7 @@ export function hooksCommand(program: Command): void {
         const { claudeSettingsFile, hookCommand, installHooks, writeHookConfig } = await import(
           '../../hooks/install.js'
         );
+        const { storeLocation } = await import('../../store/open.js');
         const file = claudeSettingsFile(flags.scope, where());
         const command = hookCommand(settings.dataDir);
         const change = await installHooks(file, command, flags.timeout);
@@ -66,12 +67,15 @@ export function hooksCommand(program: Command): void {
           minScore: settings.hooks.minScore,
           maxSuggestions: settings.hooks.maxSuggestions,
           ...(global.settings && { settingsFile: global.settings }),
+          backend: settings.store.backend,
+          ...(settings.store.backend === 'postgres' && { postgresUrl: settings.store.postgresUrl }),
         });
         const lines = [
           change.changed ? `installed in ${file}` : `already installed in ${file}; nothing changed`,
           ...(change.backup ? [`backup: ${change.backup}`] : []),
           `command: ${command}`,
           `context for Claude: ${contextEnabled ? 'on' : 'off'}`,
+          `events go to: ${storeLocation(settings)}`,
           'check it with `mcp-discovery hooks test`; Claude Code picks hooks up in new sessions',
         ];
         process.stdout.write(`${lines.join('\n')}\n`);
@@ -111,7 +115,10 @@ export function hooksCommand(program: Command): void {
       });
       lines.push(
         `data: ${status.dataDir}`,
-        `events recorded: ${status.events.recorded}${status.events.last ? `, last ${status.events.last}` : ''}`,
+        `events go to: ${status.store}`,
+        status.events.problem
+          ? `events recorded: unknown (${status.events.problem})`
+          : `events recorded: ${status.events.recorded}${status.events.last ? `, last ${status.events.last}` : ''}`,
         `context for Claude: ${status.contextEnabled ? 'on' : 'off'}`,
         ...(status.spooled > 0 ? [`spooled (waiting for the database): ${status.spooled}`] : []),
         status.log.last ? `log (${status.log.lines} lines): ${status.log.last}` : 'log: empty',

@@ -18,7 +18,7 @@ export function patternsCommand(program: Command): void {
       const settings = resolveSettings(cmd.optsWithGlobals<GlobalOptions>());
       const { loadLearned } = await import('../../learning/load.js');
       const { reviewPatterns } = await import('../../learning/review.js');
-      const review = reviewPatterns(loadLearned(settings));
+      const review = reviewPatterns(await loadLearned(settings));
       if (flags.json) return writeJson(review);
       const seq = (s: string[]) => s.join(' → ');
       const out = [

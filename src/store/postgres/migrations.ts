@@ -11,7 +11,9 @@ import { StoreError } from '../errors.js';
  *   back the same documents. Search reads schema properties in order up to a size limit, so `jsonb`'s key
  *   reordering could change what is indexed; it also refuses `\u0000`. An index on a JSON field can still be
  *   added later as an expression index (`(capabilities::jsonb)`);
- * - times are `timestamptz`. Only the catalog tables: hook events and their learning stay in SQLite.
+ * - times are `timestamptz`; hook events keep `at_ms` beside `at` too, as the learning reads epoch milliseconds.
+ * Migration 2 is the learning tables (src/learning/schema.ts), which every machine's `hook` writes into when the
+ * store is on PostgreSQL.
  */
 export const PG_MIGRATIONS: readonly string[] = [
   `
@@ -89,6 +91,38 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX changes_run ON changes (run_id, id);
   `,
+  // `key` is unique: a retried or re-spooled event is inserted once, whichever machine sends it again.
+  `
+  CREATE TABLE hook_events (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    key text NOT NULL UNIQUE,
+    at timestamptz NOT NULL,
+    at_ms bigint NOT NULL,
+    event text NOT NULL,
+    session_id text,
+    tool_use_id text,
+    tool_name text,
+    outcome text CHECK (outcome IN ('success', 'failure')),
+    prompt text,
+    detail json,
+    cwd text,
+    handle_ms double precision
+  );
+  CREATE INDEX hook_events_session ON hook_events (session_id, id);
+  CREATE INDEX hook_events_at ON hook_events (at_ms);
+
+  CREATE TABLE hook_suggestions (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    event_id bigint,
+    session_id text NOT NULL,
+    at_ms bigint NOT NULL,
+    kind text NOT NULL CHECK (kind IN ('tool', 'resource', 'resource_template', 'prompt')),
+    ref text NOT NULL,
+    tool_name text,
+    score double precision NOT NULL
+  );
+  CREATE INDEX hook_suggestions_session ON hook_suggestions (session_id);
+  `,
 ];
 
 /** Any constant both instances agree on: the advisory lock that serializes migrations across instances. */
@@ -99,7 +133,7 @@ const MIGRATION_LOCK = 0x6d63_7064_6d69_67n; // "mcpdmig"
  * starting together queue on the lock, and the second finds the work done. DDL is transactional, so a failed
  * migration leaves the previous schema. A database from a newer build is refused, never downgraded.
  */
-export async function migratePg(client: pg.PoolClient, where: string): Promise<void> {
+export async function migratePg(client: pg.ClientBase, where: string): Promise<void> {
   await client.query('BEGIN');
   try {
     await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK.toString()]);
