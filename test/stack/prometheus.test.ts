@@ -95,8 +95,9 @@ beforeAll(async () => {
   metricsUrl = `${appUrl}/metrics`;
   client = new Client({ name: 'prometheus-test', version: '1' });
   await client.connect(new StreamableHTTPClientTransport(new URL(`${appUrl}/mcp`)));
-  // Phase one creates every series once, before Prometheus's first scrape (its baseline, like the monitor's).
-  await client.callTool({ name: 'search_tools', arguments: { query: 'echo a message' } });
+  // Phase one creates every series (a cache miss and a hit among them) before Prometheus's first scrape: a
+  // series born between two scrapes would have its first counts in Prometheus's baseline but not the monitor's.
+  await searchTwice('echo a message');
 
   const promPort = await freePort();
   promUrl = `http://127.0.0.1:${promPort}`;
