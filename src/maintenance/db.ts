@@ -5,6 +5,7 @@ import type { ResolvedSettings } from '../settings/index.js';
 import { storeErrorFrom } from '../store/errors.js';
 import { migrate } from '../store/migrations.js';
 import { dbFile } from '../store/sqlite.js';
+import { maintainPostgres } from './db-postgres.js';
 import { runTask } from './task.js';
 
 /** Each table `maintain db` archives from, and the table (migration 3) its rows are moved to. */
@@ -33,12 +34,12 @@ export const DbResultSchema = z.object({
 });
 export type DbResult = z.infer<typeof DbResultSchema>;
 
-/** Nothing to maintain: no database in the data directory, or the store is on PostgreSQL. */
+/** Nothing to maintain: no database in the data directory. */
 export class DbMaintenanceError extends Error {
   override name = 'DbMaintenanceError';
   constructor(
     message: string,
-    readonly code: 'no-database' | 'postgres' = 'no-database',
+    readonly code: 'no-database' = 'no-database',
   ) {
     super(message);
   }
@@ -148,13 +149,6 @@ function restoreRows(db: Database.Database): Counts {
 }
 
 function open(settings: ResolvedSettings): { db: Database.Database; file: string } {
-  // Archiving the SQLite file while hooks write to PostgreSQL would move nothing, and look as if it had worked.
-  if (settings.store.backend === 'postgres')
-    throw new DbMaintenanceError(
-      'store.backend is postgres: `maintain db` archives the SQLite database only; hook events are in ' +
-        'PostgreSQL, whose own tools (VACUUM, pg_dump, a DELETE of old hook_events) maintain it',
-      'postgres',
-    );
   const file = dbFile(settings.dataDir);
   if (!existsSync(file))
     throw new DbMaintenanceError(
@@ -192,6 +186,10 @@ function withDb(settings: ResolvedSettings, fn: (db: Database.Database, file: st
 export function archiveDb(options: { settings: ResolvedSettings; olderThanMs: number; now?: Date }) {
   const now = options.now ?? new Date();
   const cutoff = new Date(now.getTime() - options.olderThanMs);
+  if (options.settings.store.backend === 'postgres')
+    return runTask(options.settings.dataDir, 'db', () =>
+      maintainPostgres(options.settings, 'archive', cutoff),
+    );
   return runTask(options.settings.dataDir, 'db', async () =>
     withDb(options.settings, (db, file) => {
       const sizeBefore = bytesOf(file);
@@ -215,6 +213,8 @@ export function archiveDb(options: { settings: ResolvedSettings; olderThanMs: nu
 
 /** `maintain db --restore-archive`: every archived row back where it came from, unless a newer one took its place. */
 export function restoreArchive(options: { settings: ResolvedSettings }) {
+  if (options.settings.store.backend === 'postgres')
+    return runTask(options.settings.dataDir, 'db', () => maintainPostgres(options.settings, 'restore'));
   return runTask(options.settings.dataDir, 'db', async () =>
     withDb(options.settings, (db, file) => {
       const sizeBefore = bytesOf(file);

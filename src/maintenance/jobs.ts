@@ -29,7 +29,6 @@ export function maintenanceJobs(options: JobsOptions): ScheduledJob[] {
   const { settings, settingsFile, configFiles } = options;
   const schedule = settings.schedule;
   const stamp = () => new Date().toISOString().slice(0, 10);
-  const sqlite = settings.store.backend === 'sqlite';
   return [
     {
       name: 'daily',
@@ -62,17 +61,13 @@ export function maintenanceJobs(options: JobsOptions): ScheduledJob[] {
     {
       name: 'monthly',
       cron: schedule.monthly,
-      // The SQLite file is ours to copy and compact; a PostgreSQL database is backed up by its own tools.
-      tasks: sqlite
-        ? [
-            {
-              name: 'backup',
-              run: () =>
-                backup({ settings, dir: join(settings.dataDir, 'backups'), settingsFile, configFiles }),
-            },
-            { name: 'db', run: () => archiveDb({ settings, olderThanMs: ARCHIVE_AFTER_MS }) },
-          ]
-        : [],
+      tasks: [
+        {
+          name: 'backup',
+          run: () => backup({ settings, dir: join(settings.dataDir, 'backups'), settingsFile, configFiles }),
+        },
+        { name: 'db', run: () => archiveDb({ settings, olderThanMs: ARCHIVE_AFTER_MS }) },
+      ],
     },
   ];
 }

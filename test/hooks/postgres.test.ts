@@ -96,11 +96,42 @@ describe('hook on PostgreSQL', () => {
     expect(report.performance.hook.events).toBe(3);
   });
 
-  it('`maintain db` refuses to archive SQLite when hook events are in PostgreSQL', async () => {
+  it('`maintain db` archives old sessions in PostgreSQL, keeps them queryable, and puts them back', async () => {
     const data = dir();
-    const r = await runCli(['--data-dir', data, 'maintain', 'db'], { HOME: data, ...pgEnv(url) });
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('store.backend is postgres: `maintain db` archives the SQLite database only');
+    const env = { HOME: data, ...pgEnv(url) };
+    const old = Date.now() - 200 * 24 * 3600 * 1000;
+    // A hook first: on a fresh database it creates the tables, as on any machine.
+    await runHook(data, hookFixture('session-start'), pgEnv(url));
+    const live = (await query<{ n: string }>(url, 'SELECT count(*) AS n FROM hook_events'))[0]?.n;
+    for (let i = 0; i < 3; i++)
+      await query(
+        url,
+        `INSERT INTO hook_events (key, at, at_ms, event, session_id, tool_name, outcome)
+         VALUES ($1, to_timestamp($2 / 1000.0), $2, 'PostToolUse', 'old-session', 'mcp__github__list_issues', 'success')`,
+        [`old-${i}`, old + i],
+      );
+    const archived = await runCli(['--data-dir', data, 'maintain', 'db', '--json'], env);
+    expect(archived.code, archived.stderr).toBe(0);
+    expect(JSON.parse(archived.stdout)).toMatchObject({
+      action: 'archive',
+      moved: { hook_events: 3 },
+      inArchive: { hook_events: 3 },
+    });
+    expect((await query<{ n: string }>(url, 'SELECT count(*) AS n FROM hook_events'))[0]?.n).toBe(live);
+    expect(
+      await query(url, "SELECT key FROM archived_hook_events WHERE session_id = 'old-session' ORDER BY key"),
+    ).toEqual([{ key: 'old-0' }, { key: 'old-1' }, { key: 'old-2' }]);
+    const restored = await runCli(['--data-dir', data, 'maintain', 'db', '--restore-archive', '--json'], env);
+    expect(restored.code, restored.stderr).toBe(0);
+    expect(JSON.parse(restored.stdout)).toMatchObject({ action: 'restore', inArchive: { hook_events: 0 } });
+    expect(
+      (
+        await query<{ n: string }>(
+          url,
+          "SELECT count(*) AS n FROM hook_events WHERE session_id = 'old-session'",
+        )
+      )[0]?.n,
+    ).toBe('3');
     expect(existsSync(join(data, 'mcp-discovery.db'))).toBe(false);
   });
 

@@ -13,7 +13,7 @@ import { StoreError } from '../errors.js';
  *   added later as an expression index (`(capabilities::jsonb)`);
  * - times are `timestamptz`; hook events keep `at_ms` beside `at` too, as the learning reads epoch milliseconds.
  * Migration 2 is the learning tables (src/learning/schema.ts), which every machine's `hook` writes into when the
- * store is on PostgreSQL.
+ * store is on PostgreSQL; migration 3 the archive of `maintain db`.
  */
 export const PG_MIGRATIONS: readonly string[] = [
   `
@@ -122,6 +122,25 @@ export const PG_MIGRATIONS: readonly string[] = [
     score double precision NOT NULL
   );
   CREATE INDEX hook_suggestions_session ON hook_suggestions (session_id);
+  `,
+  // 3: what `maintain db` archives, kept and queryable (src/maintenance/db-postgres.ts), as SQLite's migration 3.
+  `
+  CREATE TABLE archived_hook_events (
+    archive_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    archived_at timestamptz NOT NULL,
+    LIKE hook_events
+  );
+  CREATE TABLE archived_hook_suggestions (
+    archive_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    archived_at timestamptz NOT NULL,
+    event_key text,
+    LIKE hook_suggestions
+  );
+  CREATE TABLE archived_entries (
+    archive_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    archived_at timestamptz NOT NULL,
+    LIKE entries
+  );
   `,
 ];
 
