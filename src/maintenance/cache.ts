@@ -4,6 +4,7 @@ import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { type CacheStats, CacheStatsSchema, cacheFile, deleteCaches, loadCaches } from '../cache/index.js';
 import { newSearchCache } from '../catalog-search.js';
+import { announce } from '../cluster/announce.js';
 import { ENV_OVERRIDES, loadSettings, type ResolvedSettings } from '../settings/index.js';
 import { writeFileAtomic } from '../store/index.js';
 import { judge, measureResponseSeconds, requireKpi, runningServer, withStore } from './health.js';
@@ -139,6 +140,8 @@ export function maintainCache(options: MaintainCacheOptions): Promise<CacheRepor
     else {
       await writeTtl(options.settingsFile, to);
       changes.push({ action: 'ttl-raised', from, to, file: options.settingsFile, reason: slow.reason });
+      // Instances sharing a PostgreSQL store read their settings again (src/server/hub.ts).
+      await announce(settings, 'settings');
     }
 
     const at = new Date().toISOString();

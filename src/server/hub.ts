@@ -6,7 +6,7 @@ import { discover, readSpecs } from '../discover.js';
 import { relistServer, runDocument } from '../discovery/index.js';
 import { loadUsagePriors } from '../learning/load.js';
 import { observeLearning } from '../learning/metrics.js';
-import type { ResolvedSettings } from '../settings/index.js';
+import { loadSettings, type ResolvedSettings } from '../settings/index.js';
 import type { ServerSpec, SourceContext } from '../sources/index.js';
 import { openStore, type RunChanges, type Store, type StoredServer } from '../store/index.js';
 import { INSTANCE_ID, instruments, log } from '../telemetry/index.js';
@@ -21,6 +21,8 @@ export interface HubOptions {
   discoverOnStart?: boolean;
   /** Which instance leads and how changes travel between instances; alone (SQLite) by default. */
   coordinator?: Coordinator;
+  /** Read again when another instance announces a settings change. */
+  settingsFile?: string;
 }
 
 /** Why `call_tool` refused, in words a model can act on. */
@@ -48,8 +50,8 @@ export class Hub {
 
   private constructor(
     readonly store: Store,
-    private readonly options: HubOptions,
-    private readonly cache: MeteredCache<SearchAnswer>,
+    private options: HubOptions,
+    private cache: MeteredCache<SearchAnswer>,
   ) {
     this.snapshot = CatalogSearch.build({ version: 0, servers: [], entries: [] }, options.settings, cache);
     this.coordinator = options.coordinator ?? localCoordinator(INSTANCE_ID);
@@ -103,6 +105,10 @@ export class Hub {
           .catch((error) => log.warn({ err: error }, 'taking the lead: refresh failed'));
     });
     this.coordinator.onChange((topic) => {
+      if (topic === 'settings') {
+        void this.rereadSettings().catch((error) => log.warn({ err: error }, 'settings reload failed'));
+        return;
+      }
       if (topic === 'refresh') {
         if (this.coordinator.leading)
           void this.refresh().catch((error) => log.warn({ err: error }, 'requested refresh failed'));
@@ -124,6 +130,32 @@ export class Hub {
     });
     instruments().leader.record(this.coordinator.leading ? 1 : 0);
     this.started = true;
+  }
+
+  /**
+   * Settings changed elsewhere (`maintain cache` tuned the TTL, say): read the settings file again and apply what a
+   * running server can change without a restart, search and cache; a bad file keeps the settings in use.
+   */
+  private rereadSettings(): Promise<void> {
+    return this.serialize(async () => {
+      const current = this.options.settings;
+      const loaded = loadSettings({
+        settingsFile: this.options.settingsFile,
+        flags: { dataDir: current.dataDir },
+      });
+      if (!loaded.ok) {
+        log.warn(
+          { errors: loaded.errors },
+          'settings changed elsewhere do not load here; keeping the ones in use',
+        );
+        return;
+      }
+      const settings = { ...current, search: loaded.settings.search, cache: loaded.settings.cache };
+      this.options = { ...this.options, settings };
+      this.cache = newSearchCache(settings);
+      await this.reload();
+      log.info({ search: settings.search, cache: settings.cache }, 'settings changed elsewhere: applied');
+    });
   }
 
   /** The catalog as it is now; hold on to it for the whole of one request. */

@@ -36,6 +36,7 @@ export async function serve(options: ServeOptions): Promise<void> {
     configFiles: options.configFiles,
     discoverOnStart: options.discoverOnStart,
     coordinator,
+    settingsFile: options.settingsFile,
   });
   const scheduler = settings.schedule.enabled
     ? new Scheduler(

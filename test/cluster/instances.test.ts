@@ -10,6 +10,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { announce } from '../../src/cluster/announce.js';
 import { openStore } from '../../src/store/index.js';
 import { runCli } from '../cli/cli.js';
 import { createDatabase, dropDatabase } from '../helpers/postgres.js';
@@ -40,12 +41,18 @@ const env = () => ({
   MCP_DISCOVERY_POSTGRES_URL: url,
 });
 
-async function start(name: string): Promise<Instance> {
-  const settings = join(home, `${name}.json`);
+/** Each instance's own settings file; `extra` is merged in (a change announced to the instances later). */
+function writeSettings(name: string, extra: Record<string, unknown> = {}): string {
+  const file = join(home, `${name}.json`);
   writeFileSync(
-    settings,
-    JSON.stringify({ server: { refreshIntervalSeconds: 0 }, schedule: { enabled: false } }),
+    file,
+    JSON.stringify({ server: { refreshIntervalSeconds: 0 }, schedule: { enabled: false }, ...extra }),
   );
+  return file;
+}
+
+async function start(name: string): Promise<Instance> {
+  const settings = writeSettings(name);
   const serve = await startServe({
     global: ['--settings', settings, '--data-dir', join(home, name)],
     flags: ['--config', config, '--no-user-configs'],
@@ -167,6 +174,23 @@ describe('three instances on one PostgreSQL', () => {
     const before = await runCount();
     await leader.client.callTool({ name: 'refresh', arguments: {} });
     expect(await runCount()).toBeGreaterThan(before);
+  });
+
+  it('apply a settings change announced to them: search and cache settings read again', async () => {
+    const results = async (i: Instance) =>
+      (
+        (await i.client.callTool({
+          name: 'search_tools',
+          arguments: { query: 'a message or a file' },
+        })) as unknown as {
+          structuredContent: { results: unknown[] };
+        }
+      ).structuredContent.results.length;
+    expect(await results(instances[0] as Instance)).toBeGreaterThan(2);
+    for (const i of instances) writeSettings(i.name, { search: { defaultLimit: 2 } });
+    await announce({ store: { backend: 'postgres', postgresUrl: url, poolSize: 1 } } as never, 'settings');
+    for (const i of instances)
+      await until(async () => ((await results(i)) === 2 ? true : undefined), `the limit on ${i.name}`);
   });
 
   it('hand the lead to another instance when the leader dies, which goes on discovering', async () => {
