@@ -66,6 +66,11 @@ const TRACE_LINK = new DashboardLinkBuilder('Slow traces of ${__field.labels.ope
 
 const LAST = new ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false);
 
+/** A time series panel on Prometheus: the shape most panels here share. */
+function timeseries(title: string, unit: string, span = 12, height = 8): TimeSeries {
+  return new TimeSeries().title(title).unit(unit).height(height).span(span).datasource(PROMETHEUS);
+}
+
 function kpiDescription(kpi: Kpi): string {
   const parts = [kpi.description, `Window ${promDuration(kpi.windowSeconds)}.`];
   if (kpi.target !== undefined) parts.push(`Target ${formatValue(kpi.target, kpi.unit)}.`);
@@ -171,27 +176,17 @@ export function discovery(): object {
         ),
     )
     .withPanel(
-      new TimeSeries()
-        .title('Probes by outcome')
-        .unit('short')
-        .height(8)
-        .span(12)
-        .datasource(PROMETHEUS)
-        .withTarget(promQuery(`sum by (outcome) (increase(${s(probes)}[${RATE}]))`, '{{outcome}}')),
+      timeseries('Probes by outcome', 'short', 12, 8).withTarget(
+        promQuery(`sum by (outcome) (increase(${s(probes)}[${RATE}]))`, '{{outcome}}'),
+      ),
     )
     .withPanel(
-      new TimeSeries()
-        .title('Probe latency p95 per server')
-        .unit('s')
-        .height(8)
-        .span(12)
-        .datasource(PROMETHEUS)
-        .withTarget(
-          promQuery(
-            `histogram_quantile(0.95, sum by (server, le) (rate(${s('mcp_discovery_operation_seconds_bucket', 'operation="probe"')}[${RATE}])))`,
-            '{{server}}',
-          ),
+      timeseries('Probe latency p95 per server', 's', 12, 8).withTarget(
+        promQuery(
+          `histogram_quantile(0.95, sum by (server, le) (rate(${s('mcp_discovery_operation_seconds_bucket', 'operation="probe"')}[${RATE}])))`,
+          '{{server}}',
         ),
+      ),
     )
     .withPanel(
       new TimeSeries()
@@ -212,13 +207,9 @@ export function discovery(): object {
     )
     .withRow(new RowBuilder('Catalog'))
     .withPanel(
-      new TimeSeries()
-        .title('Servers by health')
-        .unit('short')
-        .height(8)
-        .span(8)
-        .datasource(PROMETHEUS)
-        .withTarget(promQuery(`sum by (health) (${s('mcp_discovery_servers')})`, '{{health}}')),
+      timeseries('Servers by health', 'short', 8, 8).withTarget(
+        promQuery(`sum by (health) (${s('mcp_discovery_servers')})`, '{{health}}'),
+      ),
     )
     .withPanel(
       new BarGauge()
@@ -287,18 +278,12 @@ export function searchAndCache(): object {
         ),
     )
     .withPanel(
-      new TimeSeries()
-        .title('Requests per second by operation')
-        .unit('reqps')
-        .height(8)
-        .span(12)
-        .datasource(PROMETHEUS)
-        .withTarget(
-          promQuery(
-            `sum by (operation) (rate(${s('mcp_discovery_operation_seconds_count', 'kind="request"')}[${RATE}]))`,
-            '{{operation}}',
-          ),
+      timeseries('Requests per second by operation', 'reqps', 12, 8).withTarget(
+        promQuery(
+          `sum by (operation) (rate(${s('mcp_discovery_operation_seconds_count', 'kind="request"')}[${RATE}]))`,
+          '{{operation}}',
         ),
+      ),
     )
     .withPanel(kpiTrend(need('response_time')))
     .withRow(new RowBuilder('Caches'))
@@ -321,13 +306,9 @@ export function searchAndCache(): object {
         ),
     )
     .withPanel(
-      new TimeSeries()
-        .title('Cache entries')
-        .unit('short')
-        .height(8)
-        .span(12)
-        .datasource(PROMETHEUS)
-        .withTarget(promQuery(`sum by (cache) (${s('mcp_discovery_cache_entries')})`, '{{cache}}')),
+      timeseries('Cache entries', 'short', 12, 8).withTarget(
+        promQuery(`sum by (cache) (${s('mcp_discovery_cache_entries')})`, '{{cache}}'),
+      ),
     );
   return finish(d);
 }
@@ -341,18 +322,9 @@ export function learning(): object {
   )
     .withRow(new RowBuilder('Hook events'))
     .withPanel(
-      new TimeSeries()
-        .title('Hook events by event')
-        .unit('short')
-        .height(8)
-        .span(12)
-        .datasource(PROMETHEUS)
-        .withTarget(
-          promQuery(
-            `sum by (event) (increase(${s('mcp_discovery_hook_events_total')}[${RATE}]))`,
-            '{{event}}',
-          ),
-        ),
+      timeseries('Hook events by event', 'short', 12, 8).withTarget(
+        promQuery(`sum by (event) (increase(${s('mcp_discovery_hook_events_total')}[${RATE}]))`, '{{event}}'),
+      ),
     )
     .withPanel(
       new Stat()
@@ -397,15 +369,9 @@ export function learning(): object {
         ),
     )
     .withPanel(
-      new TimeSeries()
-        .title('Tool uses')
-        .unit('short')
-        .height(9)
-        .span(12)
-        .datasource(PROMETHEUS)
-        .withTarget(
-          promQuery(`sum by (tool) (increase(${s('mcp_discovery_tool_uses_total')}[${RATE}]))`, '{{tool}}'),
-        ),
+      timeseries('Tool uses', 'short', 12, 9).withTarget(
+        promQuery(`sum by (tool) (increase(${s('mcp_discovery_tool_uses_total')}[${RATE}]))`, '{{tool}}'),
+      ),
     );
   return finish(d);
 }
@@ -415,24 +381,14 @@ export function runtime(): object {
   const d = base('mcp-discovery-runtime', 'mcp-discovery / Runtime', 'Memory, CPU and the event loop.')
     .withRow(new RowBuilder('Memory'))
     .withPanel(
-      new TimeSeries()
-        .title('Resident memory (RSS)')
-        .unit('bytes')
-        .height(8)
-        .span(12)
-        .datasource(PROMETHEUS)
+      timeseries('Resident memory (RSS)', 'bytes', 12, 8)
         .thresholds(kpiThresholds(need('memory_rss')))
         .thresholdsStyle(new GraphThresholdsStyleConfigBuilder().mode(GraphThresholdsStyleMode.Line))
         .withTarget(promQuery(memory, BY_INSTANCE)),
     )
     .withPanel(kpiTrend(need('memory_growth')))
     .withPanel(
-      new TimeSeries()
-        .title('V8 heap used by space')
-        .unit('bytes')
-        .height(8)
-        .span(12)
-        .datasource(PROMETHEUS)
+      timeseries('V8 heap used by space', 'bytes', 12, 8)
         .withTarget(
           promQuery(
             `sum by (v8js_heap_space_name) (${s('v8js_memory_heap_used')})`,
@@ -458,25 +414,16 @@ export function runtime(): object {
         ),
     )
     .withPanel(
-      new TimeSeries()
-        .title('Event-loop delay')
-        .unit('s')
-        .height(8)
-        .span(8)
-        .datasource(PROMETHEUS)
+      timeseries('Event-loop delay', 's', 8, 8)
         .withTarget(promQuery(`max by (instance) (${s('nodejs_eventloop_delay_p99')})`, '{{instance}} p99'))
         .withTarget(
           promQuery(`max by (instance) (${s('nodejs_eventloop_delay_mean')})`, '{{instance}} mean'),
         ),
     )
     .withPanel(
-      new TimeSeries()
-        .title('Event-loop utilization')
-        .unit('percentunit')
-        .height(8)
-        .span(8)
-        .datasource(PROMETHEUS)
-        .withTarget(promQuery(`max by (instance) (${s('nodejs_eventloop_utilization')})`, '{{instance}}')),
+      timeseries('Event-loop utilization', 'percentunit', 8, 8).withTarget(
+        promQuery(`max by (instance) (${s('nodejs_eventloop_utilization')})`, '{{instance}}'),
+      ),
     );
   return finish(d);
 }
