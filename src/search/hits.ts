@@ -44,6 +44,7 @@ function reason(data: IndexData, parsed: ParsedQuery, hit: RankedHit): string {
     byField.set(field, [...(byField.get(field) ?? []), q.surface]);
   }
   const where = [...byField].map(([field, words]) => `${quoteList(words)} in ${FIELDS[field]}`);
+  if (hit.step !== undefined) parts.push(`fits a step the task implies ('${hit.step}')`);
   if (where.length > 0) parts.push(`matches ${where.join(', ')}`);
   if (related.length > 0) parts.push(`matches words related to ${quoteList(related)}`);
   const total = hit.score || 1;
@@ -91,6 +92,7 @@ function explain(data: IndexData, parsed: ParsedQuery, hit: RankedHit): NonNulla
     expansion,
     server_fit: c.server,
     coord: hit.coordBonus,
+    implied_step: hit.stepBonus,
     exact_name: hit.exactBonus,
     prior: beforePrior * (c.priorFactor - 1),
   };

@@ -1,7 +1,8 @@
 import { type Glossary, translate } from './glossary.js';
 import { ACTION_LEXICON, impliedWords } from './lexicon.js';
 import type { RelatedTerms } from './related.js';
-import { eachTerm, MAX_QUERY_TERMS } from './tokenize.js';
+import { impliedSteps } from './steps.js';
+import { eachTerm, MAX_QUERY_TERMS, tokenize } from './tokenize.js';
 import type { RankWeights } from './types.js';
 
 /** A weighted query term: the user's own word (weight 1) or one the query implies or is related to. */
@@ -13,10 +14,17 @@ export interface QueryTerm {
   expanded: boolean;
 }
 
+/** A step the task implies (see `impliedSteps`): a short query and its index terms. */
+export interface Step {
+  text: string;
+  terms: string[];
+}
+
 export interface ParsedQuery {
   terms: QueryTerm[];
   /** The query's terms in order with repeats, for finding tool names written as phrases. */
   sequence: string[];
+  steps: Step[];
 }
 
 /** Terms kept in order for phrase matching; a phrase is a few words, so the head of a long query is enough. */
@@ -86,5 +94,8 @@ export function parseQuery(query: string, ctx: QueryContext): ParsedQuery {
     offer(term, weights.implied, surface);
     return true;
   });
-  return { terms: [...terms.values()], sequence };
+  const steps = impliedSteps(query.slice(0, 100_000))
+    .map((text) => ({ text, terms: tokenize(text).filter(known) }))
+    .filter((step) => step.terms.length > 0);
+  return { terms: [...terms.values()], sequence, steps };
 }

@@ -31,6 +31,9 @@ export interface RankedHit {
   score: number;
   /** What matching several distinct query words adds to the lexical score. */
   coordBonus: number;
+  /** What lifts the best entry for a step the task implies to STEP_RANK; `step` names the step. */
+  stepBonus: number;
+  step?: string;
   exactBonus: number;
 }
 
@@ -48,6 +51,13 @@ const SERVER_MAX_MIN = 10;
 const BINARY_SEARCH_COST = 12;
 /** Servers whose whole tool list joins the candidates even where an entry's own text does not match. */
 const TOP_SERVERS = 3;
+/**
+ * Rank the best entry for each implied step is lifted to: below the task's own best matches, inside the first
+ * page. An implied step ("write file") is a small part of the task's words, so it would otherwise sink.
+ */
+const STEP_RANK = 5;
+/** Entries ranked for an implied step before its best is chosen. */
+const STEP_POOL = 5;
 
 function isFrequent(p: Postings, term: string, min = FREQUENT_MIN): boolean {
   const id = p.terms.get(term);
@@ -345,8 +355,14 @@ function resolveTermIds(data: IndexData, parsed: ParsedQuery): QueryTermIds {
  * lucky word does not carry an entry), plus server evidence, times the usage prior; a tool named in the
  * query goes above everything else.
  */
-function finalScores(data: IndexData, parsed: ParsedQuery, pool: Candidate[], limit: number): RankedHit[] {
-  const scored = pool.map((c) => {
+function finalScores(
+  data: IndexData,
+  parsed: ParsedQuery,
+  pool: Candidate[],
+  limit: number,
+  steps: ReadonlyMap<number, string> = new Map(),
+): RankedHit[] {
+  const scored: RankedHit[] = pool.map((c) => {
     let direct = 0;
     for (const m of c.matches) if (!parsed.terms[m.term]?.expanded) direct++;
     const coordBonus = c.lexical * (Math.max(1, direct) ** data.weights.coord - 1);
@@ -354,9 +370,11 @@ function finalScores(data: IndexData, parsed: ParsedQuery, pool: Candidate[], li
       candidate: c,
       score: (c.lexical + coordBonus + c.server) * c.priorFactor,
       coordBonus,
+      stepBonus: 0,
       exactBonus: 0,
     };
   });
+  if (steps.size > 0) liftSteps(scored, steps);
   // Each tier of name match lifts an entry above every entry of lower tiers, whatever their scores.
   const top = Math.max(0, ...scored.map((h) => h.score));
   for (const h of scored) {
@@ -364,6 +382,41 @@ function finalScores(data: IndexData, parsed: ParsedQuery, pool: Candidate[], li
     h.score += h.exactBonus;
   }
   return scored.sort((a, b) => b.score - a.score || a.candidate.doc - b.candidate.doc).slice(0, limit);
+}
+
+/** Lifts each implied step's best entry to STEP_RANK when it ranks lower. */
+function liftSteps(scored: RankedHit[], steps: ReadonlyMap<number, string>): void {
+  const others = scored.filter((h) => !steps.has(h.candidate.doc)).sort((a, b) => b.score - a.score);
+  const bar = others[Math.min(STEP_RANK, others.length) - 1]?.score ?? 0;
+  for (const h of scored) {
+    const step = steps.get(h.candidate.doc);
+    if (step === undefined) continue;
+    h.step = step;
+    h.stepBonus = Math.max(0, bar - h.score);
+    h.score += h.stepBonus;
+  }
+}
+
+/** The best entry (passing the filters) for each implied step of the query, ranked by the step's words alone. */
+function stepBests(data: IndexData, parsed: ParsedQuery, opts: SearchQueryOptions): Map<number, string> {
+  const best = new Map<number, string>();
+  for (const step of parsed.steps) {
+    const sub: ParsedQuery = {
+      terms: step.terms.map((term) => ({ term, weight: 1, surface: term, expanded: false })),
+      sequence: step.terms,
+      steps: [],
+    };
+    const ids = resolveTermIds(data, sub);
+    const pool = candidates(data, sub, ids, step.text, opts, STEP_POOL);
+    collectMatches(data, sub, ids, pool);
+    const top = finalScores(data, sub, pool, 1)[0];
+    if (top && top.score > 0 && !best.has(top.candidate.doc)) best.set(top.candidate.doc, step.text);
+  }
+  return best;
+}
+
+function emptyCandidate(data: IndexData, doc: number): Candidate {
+  return { doc, lexical: 0, server: 0, exactTier: 0, priorFactor: priorFactor(data, doc), matches: [] };
 }
 
 export function rank(
@@ -380,7 +433,10 @@ export function rank(
   const limit = Math.max(1, Math.floor(opts.limit ?? 10));
   if (query.trim() === '') return { parsed, hits: [] };
   const termIds = resolveTermIds(data, parsed);
+  const steps = parsed.steps.length > 0 ? stepBests(data, parsed, opts) : undefined;
   const pool = candidates(data, parsed, termIds, query, opts, Math.max(MIN_POOL, limit * 2));
+  for (const doc of steps?.keys() ?? [])
+    if (!pool.some((c) => c.doc === doc)) pool.push(emptyCandidate(data, doc));
   collectMatches(data, parsed, termIds, pool);
-  return { parsed, hits: finalScores(data, parsed, pool, limit) };
+  return { parsed, hits: finalScores(data, parsed, pool, limit, steps) };
 }
