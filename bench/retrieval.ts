@@ -152,6 +152,43 @@ const UNTUNED: SearchOptions['weights'] = {
 const fmt = (m: Metrics) =>
   [m.recall1, m.recall5, m.recall10, m.ndcg10, m.allFound10].map((v) => v.toFixed(3).padStart(6)).join(' ');
 
+/** Each idea taken out of the final system on its own: what it adds is the drop in recall@10. */
+const ABLATIONS: Record<string, (tables: SearchOptions) => SearchOptions> = {
+  'Chinese glossary': (t) => ({ ...t, glossary: undefined }),
+  'related terms': (t) => ({ ...t, related: undefined }),
+  'server evidence': (t) => ({ ...t, weights: { server: 0 } }),
+  'implied words': (t) => ({ ...t, weights: { implied: 0 } }),
+  'implied steps': (t) => ({ ...t, weights: { stepRank: 0 } }),
+  'action lexicon': (t) => ({ ...t, weights: { lexicon: 0 } }),
+  'coord bonus': (t) => ({ ...t, weights: { coord: 0 } }),
+};
+
+function ablation(
+  catalog: Catalog,
+  sets: Record<string, LabelledQuery[]>,
+  tables: SearchOptions,
+): Record<string, Record<string, number>> {
+  const full = Object.fromEntries(
+    Object.entries(sets).map(([name, qs]) => [name, score(qs, ours(catalog, tables)).recall10]),
+  );
+  const out: Record<string, Record<string, number>> = {};
+  const rows = [{ metric: 'idea', value: Object.keys(sets).join(' / ') }];
+  for (const [idea, without] of Object.entries(ABLATIONS)) {
+    const rankIds = ours(catalog, without(tables));
+    out[idea] = Object.fromEntries(
+      Object.entries(sets).map(([name, qs]) => [name, (full[name] as number) - score(qs, rankIds).recall10]),
+    );
+    rows.push({
+      metric: idea,
+      value: Object.values(out[idea])
+        .map((d) => `${d >= 0 ? '+' : ''}${d.toFixed(3)}`)
+        .join(' / '),
+    });
+  }
+  printTable('What each idea adds to recall@10 (final minus final without it)', rows);
+  return out;
+}
+
 export async function benchRetrieval(): Promise<BenchResult> {
   if (!existsSync(join(LIVEMCPBENCH, 'tools.jsonl'))) {
     console.log(`\nretrieval: skipped, the benchmark is missing at ${LIVEMCPBENCH}`);
@@ -184,5 +221,6 @@ export async function benchRetrieval(): Promise<BenchResult> {
     }
   }
   printTable('Retrieval quality (group-aware recall@k, nDCG@10, all-found@10)', rows);
+  data.ablation = ablation(catalog, sets, tables);
   return { name: 'retrieval', data };
 }

@@ -42,6 +42,7 @@ export const DEFAULT_WEIGHTS: RankWeights = {
   implied: 0.3,
   translation: 0.7,
   coord: 0.6,
+  stepRank: 5,
 };
 
 /** A server's own words (name, title, description) against the text of all its tools. */

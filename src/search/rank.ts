@@ -31,7 +31,7 @@ export interface RankedHit {
   score: number;
   /** What matching several distinct query words adds to the lexical score. */
   coordBonus: number;
-  /** What lifts the best entry for a step the task implies to STEP_RANK; `step` names the step. */
+  /** What lifts the best entry for a step the task implies to rank `weights.stepRank`; `step` names the step. */
   stepBonus: number;
   step?: string;
   exactBonus: number;
@@ -51,11 +51,6 @@ const SERVER_MAX_MIN = 10;
 const BINARY_SEARCH_COST = 12;
 /** Servers whose whole tool list joins the candidates even where an entry's own text does not match. */
 const TOP_SERVERS = 3;
-/**
- * Rank the best entry for each implied step is lifted to: below the task's own best matches, inside the first
- * page. An implied step ("write file") is a small part of the task's words, so it would otherwise sink.
- */
-const STEP_RANK = 5;
 /** Entries ranked for an implied step before its best is chosen. */
 const STEP_POOL = 5;
 
@@ -374,7 +369,7 @@ function finalScores(
       exactBonus: 0,
     };
   });
-  if (steps.size > 0) liftSteps(scored, steps);
+  if (steps.size > 0) liftSteps(scored, steps, data.weights.stepRank);
   // Each tier of name match lifts an entry above every entry of lower tiers, whatever their scores.
   const top = Math.max(0, ...scored.map((h) => h.score));
   for (const h of scored) {
@@ -384,10 +379,10 @@ function finalScores(
   return scored.sort((a, b) => b.score - a.score || a.candidate.doc - b.candidate.doc).slice(0, limit);
 }
 
-/** Lifts each implied step's best entry to STEP_RANK when it ranks lower. */
-function liftSteps(scored: RankedHit[], steps: ReadonlyMap<number, string>): void {
+/** Lifts each implied step's best entry to rank `at` when it ranks lower. */
+function liftSteps(scored: RankedHit[], steps: ReadonlyMap<number, string>, at: number): void {
   const others = scored.filter((h) => !steps.has(h.candidate.doc)).sort((a, b) => b.score - a.score);
-  const bar = others[Math.min(STEP_RANK, others.length) - 1]?.score ?? 0;
+  const bar = others[Math.min(at, others.length) - 1]?.score ?? 0;
   for (const h of scored) {
     const step = steps.get(h.candidate.doc);
     if (step === undefined) continue;
@@ -433,7 +428,8 @@ export function rank(
   const limit = Math.max(1, Math.floor(opts.limit ?? 10));
   if (query.trim() === '') return { parsed, hits: [] };
   const termIds = resolveTermIds(data, parsed);
-  const steps = parsed.steps.length > 0 ? stepBests(data, parsed, opts) : undefined;
+  const steps =
+    parsed.steps.length > 0 && data.weights.stepRank > 0 ? stepBests(data, parsed, opts) : undefined;
   const pool = candidates(data, parsed, termIds, query, opts, Math.max(MIN_POOL, limit * 2));
   for (const doc of steps?.keys() ?? [])
     if (!pool.some((c) => c.doc === doc)) pool.push(emptyCandidate(data, doc));

@@ -23,6 +23,12 @@ export interface RankWeights {
   translation: number;
   /** Exponent of the number of distinct query words an entry matches, multiplied into its lexical score. */
   coord: number;
+  /**
+   * Rank the best entry for each step the task implies ("write file" for "save it to /x/a.md") is lifted to:
+   * below the task's own best matches, inside the first page; such a step is a small part of the task's words
+   * and would otherwise sink. 0 turns steps off.
+   */
+  stepRank: number;
 }
 
 export interface SearchOptions {
