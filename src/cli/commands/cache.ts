@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { cacheFile, deleteCaches } from '../../cache/index.js';
+import { cacheFile, deleteCaches, loadCaches } from '../../cache/index.js';
 import { type GlobalOptions, resolveSettings, startRuntime, writeJson } from '../runtime.js';
 
 const percent = (rate: number | null) =>
@@ -13,10 +13,14 @@ export function cacheCommand(program: Command): void {
     .option('--json', 'print the statistics as JSON')
     .action(async (flags: { json?: boolean }, cmd: Command) => {
       const rt = await startRuntime(cmd.optsWithGlobals<GlobalOptions>());
-      const { CatalogSearch } = await import('../../catalog-search.js');
-      const catalog = await CatalogSearch.open(rt.settings);
+      const { newSearchCache } = await import('../../catalog-search.js');
+      const { openStore } = await import('../../store/index.js');
+      // The saved cache and the catalog version it is kept against: no index is built just to read them.
+      const store = await openStore(rt.settings);
       try {
-        const stats = [catalog.cache.stats()];
+        const cache = newSearchCache(rt.settings);
+        await loadCaches(cacheFile(rt.settings.dataDir), await store.version(), [cache]);
+        const stats = [cache.stats()];
         if (flags.json) return writeJson({ caches: stats });
         for (const s of stats) {
           process.stdout.write(
@@ -25,7 +29,7 @@ export function cacheCommand(program: Command): void {
           );
         }
       } finally {
-        await catalog.close();
+        await store.close();
         await rt.telemetry.shutdown();
       }
     });
