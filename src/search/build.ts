@@ -9,7 +9,7 @@ import { type Category, CategorySchema, categorize } from './category.js';
 import { entryTerms, FIELDS, fieldB } from './fields.js';
 import { type Glossary, translatedTerms } from './glossary.js';
 import { buildNameMatcher, type NameMatcher } from './names.js';
-import { buildPostings, type FieldSpec, type Postings } from './postings.js';
+import { type FieldSpec, type Postings, PostingsBuilder } from './postings.js';
 import type { RelatedTerms } from './related.js';
 import { tokenize } from './tokenize.js';
 import type { TopK } from './topk.js';
@@ -93,6 +93,14 @@ function resolveWeights(partial: Partial<RankWeights> | undefined): RankWeights 
   return { ...DEFAULT_WEIGHTS, ...partial, fields: { ...DEFAULT_WEIGHTS.fields, ...partial?.fields } };
 }
 
+/**
+ * Made outside `buildIndexData`: a closure there would share its scope, and keep every build-time array
+ * (each entry's terms) alive for as long as the index.
+ */
+function knownTerm(entries: Postings, servers: Postings): (term: string) => boolean {
+  return (t) => entries.terms.has(t) || servers.terms.has(t);
+}
+
 export function buildIndexData(catalog: Catalog, options: SearchOptions = {}): IndexData {
   const weights = resolveWeights(options.weights);
   const serverIds = new Map<string, number>();
@@ -110,7 +118,9 @@ export function buildIndexData(catalog: Catalog, options: SearchOptions = {}): I
 
   const entries = catalog.entries;
   const serverOf = new Uint32Array(entries.length);
-  const entryDocs: string[][][] = [];
+  const entryTermIds = new PostingsBuilder(
+    FIELDS.map((f) => ({ weight: weights.fields[f] ?? 0, b: fieldB(f) })),
+  );
   const categories: Category[] = [];
   /** Per server: its tools' names, and their titles and descriptions. */
   const toolText: Array<{ names: string[]; docs: string[] }> = [];
@@ -118,7 +128,7 @@ export function buildIndexData(catalog: Catalog, options: SearchOptions = {}): I
     const sid = serverOfName(entry.server);
     serverOf[i] = sid;
     const server = servers[sid];
-    entryDocs.push(entryTerms(entry, server, options.glossary));
+    entryTermIds.add(entryTerms(entry, server, options.glossary));
     categories.push(categorize(entry, server));
     const text = toolText[sid] ?? { names: [], docs: [] };
     toolText[sid] = text;
@@ -126,26 +136,25 @@ export function buildIndexData(catalog: Catalog, options: SearchOptions = {}): I
     text.docs.push(entry.title ?? '', entry.description);
   });
 
-  const serverDocs = servers.map((s, sid) => {
+  const serverTermIds = new PostingsBuilder(SERVER_FIELDS);
+  servers.forEach((s, sid) => {
     const names = toolText[sid]?.names.join(' ') ?? '';
     const docs = toolText[sid]?.docs.join(' ') ?? '';
     const about = `${s.title ?? ''} ${s.description ?? ''}`;
-    return [
+    serverTermIds.add([
       tokenize(`${s.name} ${s.title ?? ''}`),
       [...tokenize(s.description ?? ''), ...translatedTerms(about, options.glossary)],
       tokenize(names),
       [...tokenize(docs), ...translatedTerms(docs, options.glossary)],
-    ];
+    ]);
   });
   const serverEntries = servers.map(() => [] as number[]);
   serverOf.forEach((sid, i) => {
     serverEntries[sid]?.push(i);
   });
 
-  const fieldSpecs = FIELDS.map((f) => ({ weight: weights.fields[f] ?? 0, b: fieldB(f) }));
-  const entryPostings = buildPostings(entryDocs, fieldSpecs, weights.k1);
-  const serverPostings = buildPostings(serverDocs, SERVER_FIELDS, weights.k1);
-  const known = (t: string) => entryPostings.terms.has(t) || serverPostings.terms.has(t);
+  const entryPostings = entryTermIds.build(weights.k1);
+  const serverPostings = serverTermIds.build(weights.k1);
   return {
     entries,
     ids: entries.map(entryId),
@@ -159,7 +168,7 @@ export function buildIndexData(catalog: Catalog, options: SearchOptions = {}): I
     serverEntries: serverEntries.map((list) => Uint32Array.from(list)),
     entryPostings,
     serverPostings,
-    known,
+    known: knownTerm(entryPostings, serverPostings),
     names: buildNameMatcher(entries.map((e) => e.name)),
     weights,
     related: options.related,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { mayHaveCjk } from './tokenize.js';
-import { tsvRows } from './tsv.js';
+import { tsvTable } from './tsv.js';
 
 /**
  * Chinese -> English glosses (stemmed index terms), made offline by `scripts/build-search-data.ts` from
@@ -19,7 +19,7 @@ const HAN_RUN = /\p{Script=Han}+/gu;
 
 /** Parses the TSV form: `中文<TAB>term term`. Rows stay as text until asked for, to keep the table small. */
 export function parseGlossary(text: string): Glossary {
-  const rows = tsvRows(text);
+  const rows = tsvTable(text);
   return {
     size: rows.size,
     has: (w) => rows.has(w),

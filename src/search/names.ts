@@ -8,8 +8,8 @@ import { tokenize } from './tokenize.js';
  *   for `beat_track`); only for names of two or more such words, since one word is ordinary vocabulary.
  */
 export interface NameMatcher {
-  identifiers: Map<string, number[]>;
-  phrases: Map<string, number[]>;
+  identifiers: KeyedDocs;
+  phrases: KeyedDocs;
   /** First terms of the phrases: most query positions start none, and are skipped at once. */
   phraseStarts: Set<string>;
   maxPhraseTerms: number;
@@ -20,34 +20,56 @@ const MAX_QUERY_TOKENS = 4_096;
 /** A run of letters, digits and `_ - .`, starting and ending with a letter or digit. */
 const IDENTIFIER = /[\p{L}\p{N}](?:[\p{L}\p{N}_\-.]*[\p{L}\p{N}])?/gu;
 
+/** Split and joined, not replaced: `join` makes one flat string, `replace` a chain of pieces a key keeps. */
 function compact(name: string): string {
-  return name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+  return name
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .join('');
 }
 
-function add(map: Map<string, number[]>, key: string, doc: number): void {
-  const list = map.get(key);
-  if (list) list.push(doc);
-  else map.set(key, [doc]);
+/**
+ * Documents by key with no array per key (a catalog's names are nearly all distinct): a key maps to its first
+ * document, and `next` links each document to the following one with the same key (-1 ends).
+ */
+interface KeyedDocs {
+  first: Map<string, number>;
+  next: Int32Array;
+}
+
+/** Keyed documents from keys per document ('' for none). */
+function keyedDocs(keys: string[]): KeyedDocs {
+  const k: KeyedDocs = { first: new Map(), next: new Int32Array(keys.length) };
+  // Backwards, so that each key's list comes out in document order.
+  for (let doc = keys.length - 1; doc >= 0; doc--) {
+    const key = keys[doc] as string;
+    if (key === '') continue;
+    k.next[doc] = k.first.get(key) ?? -1;
+    k.first.set(key, doc);
+  }
+  return k;
+}
+
+function addDocs(k: KeyedDocs, key: string, out: Set<number>): void {
+  for (let doc = k.first.get(key) ?? -1; doc >= 0; doc = k.next[doc] as number) out.add(doc);
 }
 
 export function buildNameMatcher(names: string[]): NameMatcher {
-  const m: NameMatcher = {
-    identifiers: new Map(),
-    phrases: new Map(),
-    phraseStarts: new Set(),
-    maxPhraseTerms: 0,
-  };
-  names.forEach((name, doc) => {
-    const key = compact(name);
-    if (key !== '') add(m.identifiers, key, doc);
+  let maxPhraseTerms = 0;
+  const phraseStarts = new Set<string>();
+  const phrases = names.map((name) => {
     const terms = tokenize(name);
-    if (terms.length >= 2) {
-      add(m.phrases, terms.join(' '), doc);
-      m.phraseStarts.add(terms[0] as string);
-      m.maxPhraseTerms = Math.max(m.maxPhraseTerms, terms.length);
-    }
+    if (terms.length < 2) return '';
+    phraseStarts.add(terms[0] as string);
+    maxPhraseTerms = Math.max(maxPhraseTerms, terms.length);
+    return terms.join(' ');
   });
-  return m;
+  return {
+    identifiers: keyedDocs(names.map(compact)),
+    phrases: keyedDocs(phrases),
+    phraseStarts,
+    maxPhraseTerms,
+  };
 }
 
 /** Looks like an identifier, not a plain word: has `_`, `-` or `.` inside, or a lower-to-upper case change. */
@@ -78,7 +100,7 @@ export function matchNames(m: NameMatcher, query: string, terms: string[]): Name
   }
   for (const token of tokens) {
     if (tokens.length > 1 && !identifierLike(token)) continue;
-    for (const doc of m.identifiers.get(compact(token)) ?? []) identifier.add(doc);
+    addDocs(m.identifiers, compact(token), identifier);
   }
   const phrase = new Set<number>();
   for (let i = 0; i + 1 < terms.length; i++) {
@@ -86,7 +108,7 @@ export function matchNames(m: NameMatcher, query: string, terms: string[]): Name
     if (!m.phraseStarts.has(key)) continue;
     for (let n = 2; n <= m.maxPhraseTerms && i + n <= terms.length; n++) {
       key = `${key} ${terms[i + n - 1]}`;
-      for (const doc of m.phrases.get(key) ?? []) phrase.add(doc);
+      addDocs(m.phrases, key, phrase);
     }
   }
   return { identifier, phrase };

@@ -18,8 +18,8 @@ export interface Postings {
   docs: Uint32Array;
   /** precomputed BM25F weight of the term in the document */
   weights: Float32Array;
-  /** bit f set when the term occurs in field f: tells the reason sentence where a term matched */
-  fieldMasks: Uint8Array;
+  /** bit f set when the term occurs in field f (entries have nine fields): tells the reason where a term matched */
+  fieldMasks: Uint16Array;
   /** average length of each field, for explaining a score by field */
   avgLengths: Float64Array;
   docCount: number;
@@ -29,81 +29,118 @@ function idf(docCount: number, df: number): number {
   return Math.log(1 + (docCount - df + 0.5) / (df + 0.5));
 }
 
-export function buildPostings(docs: string[][][], fields: FieldSpec[], k1: number): Postings {
-  const avgLengths = new Float64Array(fields.length);
-  for (const doc of docs)
-    for (let f = 0; f < fields.length; f++) avgLengths[f] = (avgLengths[f] as number) + (doc[f]?.length ?? 0);
-  for (let f = 0; f < fields.length; f++)
-    avgLengths[f] = Math.max(1, (avgLengths[f] ?? 0) / Math.max(1, docs.length));
+/**
+ * Takes documents one at a time and keeps only their term ids, in one flat list: the terms of a whole catalog
+ * as an array per document and field took more memory than the finished postings while building.
+ */
+export class PostingsBuilder {
+  private readonly terms = new Map<string, number>();
+  /**
+   * Every document's term ids, field after field. In the JS heap, not in a typed array: the memory allocator
+   * keeps freed large buffers, the GC returns pages.
+   */
+  private readonly ids: number[] = [];
+  /** Per document, the number of terms of each field. */
+  private readonly lengths: number[] = [];
 
-  // Term ids in order of first occurrence. Postings are gathered as one stream in document order (each
-  // document's distinct terms with their tf' and field mask), then placed by term: three flat arrays, so
-  // building holds a few bytes per posting rather than a JS array per term.
-  const terms = new Map<string, number>();
-  // Per term: tf' and field mask within the current document, and document frequency (small: the vocabulary).
-  const termTf: number[] = [];
-  const termMask: number[] = [];
-  const df: number[] = [];
-  // In the JS heap, not in typed arrays: the memory allocator keeps freed large buffers, the GC returns pages.
-  const stream: number[] = [];
-  const streamTf: number[] = [];
-  const streamMask: number[] = [];
-  let n = 0;
-  const docStart = new Uint32Array(docs.length + 1);
-  const inDoc: number[] = [];
-  docs.forEach((doc, d) => {
-    docStart[d] = n;
-    for (let f = 0; f < fields.length; f++) {
+  constructor(private readonly fields: FieldSpec[]) {}
+
+  /** Term ids are given in order of first occurrence. */
+  add(doc: string[][]): void {
+    for (let f = 0; f < this.fields.length; f++) {
       const fieldTerms = doc[f] ?? [];
-      const spec = fields[f] as FieldSpec;
-      const norm = 1 - spec.b + (spec.b * fieldTerms.length) / (avgLengths[f] as number);
+      this.lengths.push(fieldTerms.length);
       for (const t of fieldTerms) {
-        let id = terms.get(t);
+        let id = this.terms.get(t);
         if (id === undefined) {
-          id = terms.size;
-          terms.set(t, id);
-          termTf.push(0);
-          termMask.push(0);
-          df.push(0);
+          id = this.terms.size;
+          this.terms.set(t, id);
         }
-        if (termMask[id] === 0) inDoc.push(id);
-        termTf[id] = (termTf[id] as number) + spec.weight / norm;
-        termMask[id] = (termMask[id] as number) | (1 << f);
+        this.ids.push(id);
       }
     }
-    for (const id of inDoc) {
-      stream.push(id);
-      streamTf.push(termTf[id] as number);
-      streamMask.push(termMask[id] as number);
-      n++;
-      df[id] = (df[id] as number) + 1;
-      termTf[id] = 0;
-      termMask[id] = 0;
-    }
-    inDoc.length = 0;
-  });
-  docStart[docs.length] = n;
+  }
 
-  const offsets = new Uint32Array(terms.size + 1);
-  for (let id = 0; id < terms.size; id++) offsets[id + 1] = (offsets[id] as number) + (df[id] as number);
-  const idfs = new Float64Array(terms.size);
-  for (let id = 0; id < terms.size; id++) idfs[id] = idf(docs.length, df[id] as number);
-  const next = offsets.slice(0, terms.size);
-  const docIds = new Uint32Array(n);
-  const weights = new Float32Array(n);
-  const fieldMasks = new Uint8Array(n);
-  for (let d = 0; d < docs.length; d++) {
-    for (let i = docStart[d] as number; i < (docStart[d + 1] as number); i++) {
-      const id = stream[i] as number;
-      const at = next[id] as number;
-      next[id] = at + 1;
-      const tf = streamTf[i] as number;
-      docIds[at] = d;
-      weights[at] = ((idfs[id] as number) * tf) / (k1 + tf);
-      fieldMasks[at] = streamMask[i] as number;
+  build(k1: number): Postings {
+    const nFields = this.fields.length;
+    const docCount = this.lengths.length / nFields;
+    const avgLengths = new Float64Array(nFields);
+    for (let d = 0; d < docCount; d++)
+      for (let f = 0; f < nFields; f++)
+        avgLengths[f] = (avgLengths[f] as number) + (this.lengths[d * nFields + f] as number);
+    for (let f = 0; f < nFields; f++)
+      avgLengths[f] = Math.max(1, (avgLengths[f] ?? 0) / Math.max(1, docCount));
+
+    // Two passes over the documents, the first counting each term's documents, the second placing postings by
+    // term: computing tf' twice is cheaper than holding it for every posting in between.
+    const scratch = new DocScratch(this.terms.size);
+    const df = new Uint32Array(this.terms.size);
+    this.eachDoc(avgLengths, scratch, () => {
+      for (const id of scratch.inDoc) df[id] = (df[id] as number) + 1;
+    });
+    const offsets = new Uint32Array(this.terms.size + 1);
+    for (let id = 0; id < this.terms.size; id++)
+      offsets[id + 1] = (offsets[id] as number) + (df[id] as number);
+    const n = offsets[this.terms.size] as number;
+    const next = offsets.slice(0, this.terms.size);
+    const docIds = new Uint32Array(n);
+    const weights = new Float32Array(n);
+    const fieldMasks = new Uint16Array(n);
+    this.eachDoc(avgLengths, scratch, (d) => {
+      for (const id of scratch.inDoc) {
+        const at = next[id] as number;
+        next[id] = at + 1;
+        const tf = scratch.tf[id] as number;
+        docIds[at] = d;
+        weights[at] = (idf(docCount, df[id] as number) * tf) / (k1 + tf);
+        fieldMasks[at] = scratch.mask[id] as number;
+      }
+    });
+    return { terms: this.terms, offsets, docs: docIds, weights, fieldMasks, avgLengths, docCount };
+  }
+
+  /** For each document in order: its distinct terms' tf' and field masks in `scratch` while `visit` runs. */
+  private eachDoc(avgLengths: Float64Array, scratch: DocScratch, visit: (doc: number) => void): void {
+    const nFields = this.fields.length;
+    let at = 0;
+    for (let d = 0; d < this.lengths.length / nFields; d++) {
+      for (let f = 0; f < nFields; f++) {
+        const spec = this.fields[f] as FieldSpec;
+        const length = this.lengths[d * nFields + f] as number;
+        const norm = 1 - spec.b + (spec.b * length) / (avgLengths[f] as number);
+        for (const end = at + length; at < end; at++)
+          scratch.add(this.ids[at] as number, spec.weight / norm, f);
+      }
+      visit(d);
+      scratch.clear();
     }
   }
-  return { terms, offsets, docs: docIds, weights, fieldMasks, avgLengths, docCount: docs.length };
+}
+
+/** One document's distinct terms, with tf' and field mask per term id; reset after each document. */
+class DocScratch {
+  readonly tf: Float64Array;
+  readonly mask: Uint32Array;
+  readonly inDoc: number[] = [];
+
+  constructor(vocabulary: number) {
+    this.tf = new Float64Array(vocabulary);
+    this.mask = new Uint32Array(vocabulary);
+  }
+
+  add(id: number, weight: number, field: number): void {
+    if (this.mask[id] === 0) this.inDoc.push(id);
+    this.tf[id] = (this.tf[id] as number) + weight;
+    this.mask[id] = (this.mask[id] as number) | (1 << field);
+  }
+
+  clear(): void {
+    for (const id of this.inDoc) {
+      this.tf[id] = 0;
+      this.mask[id] = 0;
+    }
+    this.inDoc.length = 0;
+  }
 }
 
 /** Position of `doc` in the posting list of `termId`, or -1: a binary search (lists are in document order). */

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { tsvRows } from './tsv.js';
+import { tsvTable } from './tsv.js';
 
 /**
  * Related terms for query expansion: stem -> related stems with a similarity in (0, 1]. Made offline by
@@ -24,7 +24,7 @@ function parseRow(row: string): Array<readonly [string, number]> {
 
 /** Parses the TSV form: `stem<TAB>other:87 another:64`, similarities in hundredths. */
 export function parseRelatedTerms(text: string): RelatedTerms {
-  const rows = tsvRows(text);
+  const rows = tsvTable(text);
   return {
     size: rows.size,
     get: (term) => {
