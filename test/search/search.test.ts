@@ -157,6 +157,7 @@ describe('Chinese text', () => {
     })[0];
     expect(withGlossary?.id).toBe('weather/get_forecast');
     expect(withGlossary?.explain?.fields.translated).toBeGreaterThan(0);
+    expect(withGlossary?.reason).toMatch(/'weather'[^;]* in translated/);
     const without = buildSearchIndex(catalog)
       .search(query, { explain: true })
       .find((h) => h.id === 'weather/get_forecast');
