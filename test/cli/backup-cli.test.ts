@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { backup } from '../../src/maintenance/backup.js';
 import { ManifestSchema } from '../../src/maintenance/manifest.js';
 import { restore } from '../../src/maintenance/restore.js';
-import { loadSettings } from '../../src/settings/index.js';
+import { testSettings } from '../helpers/settings.js';
 import { installTestTelemetry } from '../helpers/telemetry.js';
 import { runCli } from './cli.js';
 
@@ -117,11 +117,10 @@ describe('mcp-discovery backup / restore', () => {
   it('traces each task as mcp_discovery.maintenance {task}', async () => {
     const otel = installTestTelemetry();
     try {
-      const loaded = loadSettings({ env: {}, cwd: home, flags: { dataDir } });
-      if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
+      const settings = testSettings({ cwd: home, flags: { dataDir } });
       const context = { home, cwd: home, platform: 'linux' as const, env: {} };
-      const { folder } = await backup({ settings: loaded.settings, dir: join(home, 'traced'), context });
-      await restore({ settings: loaded.settings, dir: folder });
+      const { folder } = await backup({ settings, dir: join(home, 'traced'), context });
+      await restore({ settings, dir: folder });
       expect(otel.spans().map((s) => [s.name, s.attributes['mcp_discovery.maintenance.task']])).toEqual([
         ['mcp_discovery.maintenance backup', 'backup'],
         ['mcp_discovery.maintenance restore', 'restore'],

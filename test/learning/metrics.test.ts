@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { observeLearning } from '../../src/learning/metrics.js';
-import { loadSettings } from '../../src/settings/index.js';
+import { testSettings } from '../helpers/settings.js';
 import { installTestTelemetry, type TestTelemetry } from '../helpers/telemetry.js';
 import { hookFixture, runHook, tempDirs } from '../hooks/helpers.js';
 
@@ -20,9 +20,8 @@ describe('learning metrics', () => {
     for (const name of ['session-start', 'pre-tool-use', 'post-tool-use', 'post-tool-use', 'notification']) {
       expect((await runHook(dataDir, hookFixture(name))).code).toBe(0);
     }
-    const loaded = loadSettings({ env: {}, cwd: dataDir, flags: { dataDir } });
-    if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
-    const observer = observeLearning(loaded.settings);
+    const settings = testSettings({ cwd: dataDir, flags: { dataDir } });
+    const observer = observeLearning(settings);
     try {
       const points = await otel.points('mcp_discovery.hook.events');
       const byEvent = Object.fromEntries(points.map((p) => [p.attributes.event, p.value]));

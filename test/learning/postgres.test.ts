@@ -14,10 +14,11 @@ import { observeLearning } from '../../src/learning/metrics.js';
 import { reviewPatterns } from '../../src/learning/review.js';
 import { insertSuggestions } from '../../src/learning/store.js';
 import { Hub } from '../../src/server/hub.js';
-import { loadSettings, type ResolvedSettings } from '../../src/settings/index.js';
+import type { ResolvedSettings } from '../../src/settings/index.js';
 import { openStore } from '../../src/store/index.js';
 import { migratePg } from '../../src/store/postgres/migrations.js';
 import { createDatabase } from '../helpers/postgres.js';
+import { testSettings } from '../helpers/settings.js';
 import { installTestTelemetry, type TestTelemetry } from '../helpers/telemetry.js';
 import { runHook, tempDirs } from '../hooks/helpers.js';
 import { inSession, pgEnv } from '../hooks/pg-helpers.js';
@@ -35,13 +36,11 @@ afterAll(async () => {
 });
 
 function settingsOf(dataDir: string, env: Record<string, string> = {}): ResolvedSettings {
-  const loaded = loadSettings({
+  return testSettings({
     env,
     cwd: dataDir,
     flags: { dataDir, discovery: { userConfigs: false }, server: { refreshIntervalSeconds: 0 } },
   });
-  if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
-  return loaded.settings;
 }
 
 /** The fixture sessions recorded into a fresh SQLite data directory and a fresh PostgreSQL database. */

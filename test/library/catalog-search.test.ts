@@ -5,16 +5,15 @@ import type { Histogram } from '@opentelemetry/sdk-metrics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CatalogSearch } from '../../src/catalog-search.js';
 import { importCatalogFile } from '../../src/import-catalog.js';
-import { loadSettings, type ResolvedSettings } from '../../src/settings/index.js';
+import type { ResolvedSettings } from '../../src/settings/index.js';
+import { testSettings } from '../helpers/settings.js';
 import { installTestTelemetry, type TestTelemetry } from '../helpers/telemetry.js';
 
 let otel: TestTelemetry;
 let dir: string;
 
 function settings(extra: Record<string, unknown> = {}): ResolvedSettings {
-  const r = loadSettings({ env: {}, cwd: dir, flags: { dataDir: join(dir, 'data'), ...extra } });
-  if (!r.ok) throw new Error(r.errors.join('\n'));
-  return r.settings;
+  return testSettings({ cwd: dir, flags: { dataDir: join(dir, 'data'), ...extra } });
 }
 
 beforeAll(async () => {

@@ -22,9 +22,10 @@ import { backup } from '../../src/maintenance/backup.js';
 import { findPgTool } from '../../src/maintenance/backup-postgres.js';
 import { BackupError } from '../../src/maintenance/manifest.js';
 import { restore } from '../../src/maintenance/restore.js';
-import { loadSettings, type ResolvedSettings } from '../../src/settings/index.js';
+import type { ResolvedSettings } from '../../src/settings/index.js';
 import { PG_MIGRATIONS } from '../../src/store/postgres/migrations.js';
 import { createDatabase, dropDatabase } from '../helpers/postgres.js';
+import { testSettings } from '../helpers/settings.js';
 import { usePostgres } from '../store/helpers.js';
 
 const cluster = usePostgres();
@@ -85,13 +86,10 @@ function spyTool(tool: 'pg_dump' | 'pg_restore'): { path: string; log: string } 
 beforeEach(async () => {
   root = mkdtempSync(join(tmpdir(), 'mcp-discovery-pg-backup-'));
   url = await createDatabase(cluster());
-  const loaded = loadSettings({
-    env: {},
+  settings = testSettings({
     cwd: root,
     flags: { dataDir: join(root, 'data'), store: { backend: 'postgres', postgresUrl: url } },
   });
-  if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
-  settings = loaded.settings;
   await seed(3);
 });
 afterEach(async () => {

@@ -17,9 +17,10 @@ import { backup } from '../../src/maintenance/backup.js';
 import { BackupError, type Manifest, sha256 } from '../../src/maintenance/manifest.js';
 import { restore } from '../../src/maintenance/restore.js';
 import { TaskBusyError } from '../../src/maintenance/task.js';
-import { loadSettings, type ResolvedSettings } from '../../src/settings/index.js';
+import type { ResolvedSettings } from '../../src/settings/index.js';
 import type { SourceContext } from '../../src/sources/index.js';
 import { dbFile } from '../../src/store/index.js';
+import { testSettings } from '../helpers/settings.js';
 
 let root: string;
 let settings: ResolvedSettings;
@@ -83,9 +84,7 @@ beforeEach(async () => {
   );
   settingsFile = join(root, 'mcp-discovery.json');
   writeFileSync(settingsFile, '{}');
-  const loaded = loadSettings({ env: {}, cwd: root, flags: { dataDir: join(root, 'data') } });
-  if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
-  settings = loaded.settings;
+  settings = testSettings({ cwd: root, flags: { dataDir: join(root, 'data') } });
   context = { home, cwd: home, platform: 'linux', env: {} };
   await seed(3);
 });

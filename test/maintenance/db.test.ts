@@ -7,8 +7,9 @@ import { type EventRow, insertEvents, openHookDb } from '../../src/hooks/record.
 import { loadLearned } from '../../src/learning/load.js';
 import { insertSuggestions } from '../../src/learning/store.js';
 import { archiveDb, DbMaintenanceError, parseAge, restoreArchive } from '../../src/maintenance/db.js';
-import { loadSettings, type ResolvedSettings } from '../../src/settings/index.js';
+import type { ResolvedSettings } from '../../src/settings/index.js';
 import { dbFile, openSqliteStore } from '../../src/store/index.js';
+import { testSettings } from '../helpers/settings.js';
 import { installTestTelemetry } from '../helpers/telemetry.js';
 import { report, run, tool } from '../store/helpers.js';
 
@@ -77,9 +78,7 @@ async function seedEvents(): Promise<void> {
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mcp-discovery-db-'));
-  const loaded = loadSettings({ env: {}, cwd: dir, flags: { dataDir: dir } });
-  if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
-  settings = loaded.settings;
+  settings = testSettings({ cwd: dir, flags: { dataDir: dir } });
   await seedCatalog();
   await seedEvents();
 });
@@ -173,11 +172,8 @@ describe('maintain db', () => {
   });
 
   it('refuses a data directory without a database, and creates none', async () => {
-    const empty = loadSettings({ env: {}, cwd: dir, flags: { dataDir: join(dir, 'none') } });
-    if (!empty.ok) throw new Error('settings');
-    await expect(archiveDb({ settings: empty.settings, olderThanMs: DAY })).rejects.toBeInstanceOf(
-      DbMaintenanceError,
-    );
+    const empty = testSettings({ cwd: dir, flags: { dataDir: join(dir, 'none') } });
+    await expect(archiveDb({ settings: empty, olderThanMs: DAY })).rejects.toBeInstanceOf(DbMaintenanceError);
     expect(existsSync(dbFile(join(dir, 'none')))).toBe(false);
   });
 

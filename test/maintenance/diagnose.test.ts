@@ -8,7 +8,6 @@ import {
   diagnose,
   suggestFix,
 } from '../../src/maintenance/diagnose.js';
-import { loadSettings } from '../../src/settings/index.js';
 import {
   EVERYTHING,
   FIXTURE_SERVERS,
@@ -19,6 +18,7 @@ import {
   startHttp,
   tempHomeWithConfig,
 } from '../helpers/servers.js';
+import { testSettings } from '../helpers/settings.js';
 import { installTestTelemetry } from '../helpers/telemetry.js';
 
 const marker = newMarker();
@@ -54,15 +54,19 @@ afterAll(async () => {
   rmSync(home, { recursive: true, force: true });
 });
 
+/** Long enough for the slow server (1.2 s, then Node and the SDK loading) on a loaded two-core machine. */
+const TIMEOUT_MS = 5_000;
+
 function run(server?: string, discovery: Record<string, number> = {}): Promise<DiagnoseOutcome> {
-  const loaded = loadSettings({
-    env: {},
+  const settings = testSettings({
     cwd: home,
-    flags: { dataDir: join(home, 'data'), discovery: { userConfigs: false, timeoutMs: 2500, ...discovery } },
+    flags: {
+      dataDir: join(home, 'data'),
+      discovery: { userConfigs: false, timeoutMs: TIMEOUT_MS, ...discovery },
+    },
   });
-  if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
   const context = { home, cwd: home, platform: 'linux' as const, env: {} };
-  return diagnose({ settings: loaded.settings, server, configFiles: [config], context });
+  return diagnose({ settings, server, configFiles: [config], context });
 }
 
 const byName = (o: DiagnoseOutcome) =>
@@ -88,7 +92,7 @@ describe('diagnose', () => {
       silent: [
         'failed',
         expect.stringMatching(
-          /^no answer to initialize within discovery\.timeoutMs \(2500 ms\): raise discovery\.timeoutMs/,
+          new RegExp(`^no answer to initialize within discovery\\.timeoutMs \\(${TIMEOUT_MS} ms\\): raise`),
         ),
       ],
       chatty: ['failed', expect.stringMatching(/^the server writes other text to stdout/)],

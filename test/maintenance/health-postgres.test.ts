@@ -10,9 +10,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LEADER_LOCK_KEY } from '../../src/cluster/postgres.js';
 import { importCatalogFile } from '../../src/import-catalog.js';
 import { type HealthCheck, health } from '../../src/maintenance/health.js';
-import { loadSettings, type ResolvedSettings } from '../../src/settings/index.js';
+import type { ResolvedSettings } from '../../src/settings/index.js';
 import { PG_MIGRATIONS } from '../../src/store/postgres/migrations.js';
 import { createDatabase, dropDatabase } from '../helpers/postgres.js';
+import { testSettings } from '../helpers/settings.js';
 import { usePostgres } from '../store/helpers.js';
 
 const cluster = usePostgres();
@@ -43,13 +44,10 @@ const storeCheck = async (): Promise<HealthCheck> => {
 beforeEach(async () => {
   root = mkdtempSync(join(tmpdir(), 'mcp-discovery-pg-health-'));
   url = await createDatabase(cluster());
-  const loaded = loadSettings({
-    env: {},
+  settings = testSettings({
     cwd: root,
     flags: { dataDir: join(root, 'data'), store: { backend: 'postgres', postgresUrl: url } },
   });
-  if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
-  settings = loaded.settings;
 });
 afterEach(async () => {
   for (const c of clients.splice(0)) await c.end().catch(() => undefined);

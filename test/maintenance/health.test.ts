@@ -5,9 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importCatalogFile } from '../../src/import-catalog.js';
 import { type HealthCheck, type HealthReport, health } from '../../src/maintenance/health.js';
 import type { ServerStatus } from '../../src/monitor/status.js';
-import { loadSettings, type ResolvedSettings } from '../../src/settings/index.js';
+import type { ResolvedSettings } from '../../src/settings/index.js';
 import { dbFile } from '../../src/store/index.js';
 import { FIXTURE_SERVERS } from '../helpers/servers.js';
+import { testSettings } from '../helpers/settings.js';
 import { installTestTelemetry } from '../helpers/telemetry.js';
 
 let root: string;
@@ -59,13 +60,10 @@ const byName = (report: HealthReport) =>
 
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'mcp-discovery-health-'));
-  const loaded = loadSettings({
-    env: {},
+  settings = testSettings({
     cwd: root,
     flags: { dataDir: join(root, 'data'), discovery: { userConfigs: false, timeoutMs: 5_000 } },
   });
-  if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
-  settings = loaded.settings;
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 

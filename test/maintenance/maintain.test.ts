@@ -17,7 +17,8 @@ import { MIN_LOOKUPS, maintainCache } from '../../src/maintenance/cache.js';
 import { checkDeps, summarise } from '../../src/maintenance/deps.js';
 import { MaintenanceLineSchema, maintainLogs, rotatedAt } from '../../src/maintenance/logs.js';
 import { TaskBusyError } from '../../src/maintenance/task.js';
-import { loadSettings, type ResolvedSettings } from '../../src/settings/index.js';
+import type { ResolvedSettings } from '../../src/settings/index.js';
+import { testSettings } from '../helpers/settings.js';
 import { installTestTelemetry } from '../helpers/telemetry.js';
 
 let root: string;
@@ -25,9 +26,7 @@ let settings: ResolvedSettings;
 const logs = () => join(settings.dataDir, 'logs');
 
 function load(settingsFile?: string): ResolvedSettings {
-  const loaded = loadSettings({ env: {}, cwd: root, settingsFile, flags: { dataDir: join(root, 'data') } });
-  if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
-  return loaded.settings;
+  return testSettings({ cwd: root, settingsFile, flags: { dataDir: join(root, 'data') } });
 }
 
 /** The search cache as the CLI saves it between runs, with these counts. */

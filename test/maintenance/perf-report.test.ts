@@ -18,7 +18,8 @@ import { type Facts, recommend, WeeklyReportSchema, weeklyReport } from '../../s
 import { rotatedName } from '../../src/monitor/rotating-file.js';
 import type { ServerStatus } from '../../src/monitor/status.js';
 import { readFreshStatus } from '../../src/monitor/status.js';
-import { loadSettings, type ResolvedSettings } from '../../src/settings/index.js';
+import type { ResolvedSettings } from '../../src/settings/index.js';
+import { testSettings } from '../helpers/settings.js';
 import { installTestTelemetry } from '../helpers/telemetry.js';
 
 const DAY = 86_400_000;
@@ -27,9 +28,7 @@ let settings: ResolvedSettings;
 
 beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'mcp-discovery-perf-'));
-  const loaded = loadSettings({ env: {}, cwd: dir, flags: { dataDir: dir } });
-  if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
-  settings = loaded.settings;
+  settings = testSettings({ cwd: dir, flags: { dataDir: dir } });
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { TracedTransport } from '../../src/discovery/traced-transport.js';
 import { Hub } from '../../src/server/hub.js';
 import { connectSession } from '../../src/server/mcp.js';
-import { loadSettings } from '../../src/settings/index.js';
 import { withSpan } from '../../src/telemetry/index.js';
 import { CLI } from '../cli/cli.js';
 import { EVERYTHING, FILESYSTEM, FIXTURE_SERVERS, leftoverProcesses, newMarker } from '../helpers/servers.js';
+import { testSettings } from '../helpers/settings.js';
 import { installTestTelemetry, type TestTelemetry } from '../helpers/telemetry.js';
 
 const marker = newMarker();
@@ -50,8 +50,7 @@ beforeAll(async () => {
       },
     }),
   );
-  const loaded = loadSettings({
-    env: {},
+  const settings = testSettings({
     cwd: dir,
     flags: {
       dataDir: join(dir, 'data'),
@@ -59,8 +58,7 @@ beforeAll(async () => {
       server: { callTimeoutMs: 1_500 },
     },
   });
-  if (!loaded.ok) throw new Error(loaded.errors.join('\n'));
-  hub = await Hub.start({ settings: loaded.settings, configFiles: [config] });
+  hub = await Hub.start({ settings, configFiles: [config] });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await connectSession(hub, serverSide, 'pipe');
   client = new Client({ name: 'test', version: '1' });
