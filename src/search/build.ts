@@ -75,6 +75,12 @@ export interface IndexData {
   glossary: Glossary | undefined;
   /** Memo of each query word's expansions that this index can match, with their weights (see query.ts). */
   expansions: Map<string, Array<readonly [string, number]>>;
+  /**
+   * Memo of each implied step's best entry (-1 for none) for queries without filters: it then depends on the
+   * index alone (usage priors included: they are fixed when the index is built), and there are a handful of
+   * step texts.
+   */
+  stepBest: Map<string, number>;
   priors: ((id: string) => number | undefined) | undefined;
   priorWeight: number;
   /** Scratch reused by every search (search is synchronous): no per-query allocation sized by the catalog. */
@@ -83,7 +89,13 @@ export interface IndexData {
     touched: Uint32Array;
     seen: Uint8Array;
     serverScores: Float64Array;
+    touchedServers: Uint32Array;
+    serverSeen: Uint8Array;
     candidateOf: Int32Array;
+    /** Per query term: its entry and server term ids, and the positions of the frequent terms (grown on demand). */
+    termIds: { entry: Int32Array; server: Int32Array; frequent: Int32Array };
+    /** The pool's documents, to visit them in document order. */
+    poolDocs: Uint32Array;
     /** Top-k heaps by k, reused across searches. */
     topK: Map<number, TopK>;
   };
@@ -174,6 +186,7 @@ export function buildIndexData(catalog: Catalog, options: SearchOptions = {}): I
     related: options.related,
     glossary: options.glossary,
     expansions: new Map(),
+    stepBest: new Map(),
     priors: options.priors,
     priorWeight: options.priorWeight ?? 0,
     scratch: {
@@ -181,7 +194,11 @@ export function buildIndexData(catalog: Catalog, options: SearchOptions = {}): I
       touched: new Uint32Array(entries.length),
       seen: new Uint8Array(entries.length),
       serverScores: new Float64Array(servers.length),
+      touchedServers: new Uint32Array(servers.length),
+      serverSeen: new Uint8Array(servers.length),
       candidateOf: new Int32Array(entries.length).fill(-1),
+      termIds: { entry: new Int32Array(256), server: new Int32Array(256), frequent: new Int32Array(256) },
+      poolDocs: new Uint32Array(64),
       topK: new Map(),
     },
   };

@@ -1,7 +1,7 @@
 import type { IndexData } from './build.js';
 import { entryTerms, FIELDS, fieldB } from './fields.js';
 import type { ParsedQuery } from './query.js';
-import type { RankedHit } from './rank.js';
+import type { RankedHit, TermMatch } from './rank.js';
 import type { SearchHit } from './types.js';
 
 /** Fields in the order a reason names them: the first field a term occurs in is where it "matches". */
@@ -24,15 +24,35 @@ function quoteList(words: string[]): string {
   return words.map((w) => `'${w}'`).join(', ');
 }
 
+/** The first field of REASON_ORDER in `mask`, or 3 when none. */
+function reasonField(mask: number): number {
+  for (let i = 0; i < REASON_ORDER.length; i++) {
+    const f = REASON_ORDER[i] as number;
+    if ((mask & (1 << f)) !== 0) return f;
+  }
+  return 3;
+}
+
 /** "matches 'weather', 'city' in name, 'rain' in description; server weather fits the task" */
 function reason(data: IndexData, parsed: ParsedQuery, hit: RankedHit): string {
   const c = hit.candidate;
   const parts: string[] = [];
   if (c.exactTier === 2) parts.push('its name is written in the query');
   else if (c.exactTier === 1) parts.push("its name's words are in the query");
-  const byField = new Map<number, string[]>();
+  // The MAX_REASON_TERMS best matches, best first, ties in match order (what a stable sort gives), without
+  // copying and sorting every match.
+  const top: TermMatch[] = [];
+  for (const m of c.matches) {
+    let at = top.length;
+    while (at > 0 && (top[at - 1] as TermMatch).score < m.score) at--;
+    if (at >= MAX_REASON_TERMS) continue;
+    top.splice(at, 0, m);
+    if (top.length > MAX_REASON_TERMS) top.pop();
+  }
+  // The user's words by field, fields in order of first appearance; related words once each.
+  const fields: number[] = [];
+  const words: string[][] = [];
   const related: string[] = [];
-  const top = [...c.matches].sort((a, b) => b.score - a.score).slice(0, MAX_REASON_TERMS);
   for (const m of top) {
     const q = parsed.terms[m.term];
     if (!q) continue;
@@ -40,12 +60,20 @@ function reason(data: IndexData, parsed: ParsedQuery, hit: RankedHit): string {
       if (!related.includes(q.surface)) related.push(q.surface);
       continue;
     }
-    const field = REASON_ORDER.find((f) => (m.fieldMask & (1 << f)) !== 0) ?? 3;
-    byField.set(field, [...(byField.get(field) ?? []), q.surface]);
+    const field = reasonField(m.fieldMask);
+    const i = fields.indexOf(field);
+    if (i < 0) {
+      fields.push(field);
+      words.push([q.surface]);
+    } else (words[i] as string[]).push(q.surface);
   }
-  const where = [...byField].map(([field, words]) => `${quoteList(words)} in ${FIELDS[field]}`);
   if (hit.step !== undefined) parts.push(`fits a step the task implies ('${hit.step}')`);
-  if (where.length > 0) parts.push(`matches ${where.join(', ')}`);
+  if (fields.length > 0) {
+    let where = '';
+    for (let i = 0; i < fields.length; i++)
+      where += `${i > 0 ? ', ' : ''}${quoteList(words[i] as string[])} in ${FIELDS[fields[i] as number]}`;
+    parts.push(`matches ${where}`);
+  }
   if (related.length > 0) parts.push(`matches words related to ${quoteList(related)}`);
   const total = hit.score || 1;
   if (c.server / total >= 0.25)

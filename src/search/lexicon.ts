@@ -74,6 +74,6 @@ export function impliedWords(query: string): string {
     const kind = EXTENSIONS[(m[1] as string).toLowerCase()];
     if (kind) words.push(`file ${kind}`);
   }
-  if (/\b[\w.+-]+@[\w-]+\.[\w.]+\b/.test(query)) words.push('email');
+  if (query.includes('@') && /\b[\w.+-]+@[\w-]+\.[\w.]+\b/.test(query)) words.push('email');
   return [...new Set(words)].join(' ');
 }

@@ -13,6 +13,36 @@ export interface NameMatcher {
   /** First terms of the phrases: most query positions start none, and are skipped at once. */
   phraseStarts: Set<string>;
   maxPhraseTerms: number;
+  /** Bit set of `shape` of every identifier key: most query tokens are ruled out without compacting them. */
+  keyShapes: Uint8Array;
+}
+
+/** Bits in `keyShapes`; a shape is a hash of a key's length and first and last characters. */
+const SHAPE_BITS = 1 << 17;
+const shape = (length: number, first: number, last: number) =>
+  ((length * 31 + first) * 31 + last) & (SHAPE_BITS - 1);
+/** Anything but an ASCII letter or digit. */
+const NOT_ASCII_ALNUM = /[^A-Za-z0-9]/;
+const asciiLower = (c: number) => (c >= 65 && c <= 90 ? c + 32 : c);
+
+/**
+ * The shape `compact(token)` would have, for a token of ASCII letters and digits only (compacting just
+ * lowercases it), read off without building it; -1 for other tokens. A regex test, since query tokens are
+ * slices of the query, slow to read by char code.
+ */
+function tokenShape(token: string): number {
+  if (token.length === 0 || NOT_ASCII_ALNUM.test(token)) return -1;
+  return shape(token.length, asciiLower(token.charCodeAt(0)), asciiLower(token.charCodeAt(token.length - 1)));
+}
+
+function keyShapes(keys: string[]): Uint8Array {
+  const bits = new Uint8Array(SHAPE_BITS >> 3);
+  for (const key of keys) {
+    if (key === '') continue;
+    const s = shape(key.length, key.charCodeAt(0), key.charCodeAt(key.length - 1));
+    bits[s >> 3] = (bits[s >> 3] as number) | (1 << (s & 7));
+  }
+  return bits;
 }
 
 /** Query tokens scanned for identifiers: enough for any real request, bounded for pasted documents. */
@@ -64,8 +94,10 @@ export function buildNameMatcher(names: string[]): NameMatcher {
     maxPhraseTerms = Math.max(maxPhraseTerms, terms.length);
     return terms.join(' ');
   });
+  const keys = names.map(compact);
   return {
-    identifiers: keyedDocs(names.map(compact)),
+    identifiers: keyedDocs(keys),
+    keyShapes: keyShapes(keys),
     phrases: keyedDocs(phrases),
     phraseStarts,
     maxPhraseTerms,
@@ -100,6 +132,8 @@ export function matchNames(m: NameMatcher, query: string, terms: string[]): Name
   }
   for (const token of tokens) {
     if (tokens.length > 1 && !identifierLike(token)) continue;
+    const s = tokenShape(token);
+    if (s >= 0 && ((m.keyShapes[s >> 3] as number) & (1 << (s & 7))) === 0) continue;
     addDocs(m.identifiers, compact(token), identifier);
   }
   const phrase = new Set<number>();

@@ -28,7 +28,7 @@ export interface ParsedQuery {
 }
 
 /** Terms kept in order for phrase matching; a phrase is a few words, so the head of a long query is enough. */
-const MAX_SEQUENCE = 4_096;
+const MAX_SEQUENCE = 512;
 
 /**
  * Turns a query into weighted terms: its first MAX_QUERY_TERMS distinct terms, then their expansions from the
@@ -69,23 +69,28 @@ export function parseQuery(query: string, ctx: QueryContext): ParsedQuery {
   const sequence: string[] = [];
   eachTerm(query, (term, surface) => {
     if (sequence.length < MAX_SEQUENCE) sequence.push(term);
-    if (!direct.has(term) && direct.size < MAX_QUERY_TERMS) direct.set(term, surface);
+    if (direct.size < MAX_QUERY_TERMS && !direct.has(term)) direct.set(term, surface);
     return direct.size < MAX_QUERY_TERMS || sequence.length < MAX_SEQUENCE;
   });
 
   const terms = new Map<string, QueryTerm>();
-  for (const [term, surface] of direct) {
+  direct.forEach((surface, term) => {
     const weight = ACTION_LEXICON.has(term) ? weights.action : 1;
     terms.set(term, { term, weight, surface, expanded: false });
-  }
+  });
   const offer = (term: string, weight: number, surface: string) => {
     if (weight <= 0 || !known(term)) return;
     const cur = terms.get(term);
     if (!cur) terms.set(term, { term, weight, surface, expanded: true });
     else if (cur.expanded && cur.weight < weight) cur.weight = weight;
   };
-  for (const [term, surface] of direct)
-    for (const [other, w] of expansionsOf(ctx, term)) offer(other, w, surface);
+  direct.forEach((surface, term) => {
+    const list = expansionsOf(ctx, term);
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i] as readonly [string, number];
+      offer(e[0], e[1], surface);
+    }
+  });
   translate(query.slice(0, 10_000), ctx.glossary, (term, word) => {
     offer(term, weights.translation, word);
     return terms.size < 2 * MAX_QUERY_TERMS;

@@ -87,15 +87,6 @@ function accumulateTouching(
   return n;
 }
 
-function accumulate(p: Postings, termId: number, weight: number, scores: Float64Array): void {
-  const { docs, weights } = p;
-  const end = p.offsets[termId + 1] as number;
-  for (let j = p.offsets[termId] as number; j < end; j++) {
-    const d = docs[j] as number;
-    scores[d] = (scores[d] as number) + weight * (weights[j] as number);
-  }
-}
-
 /** First position in `docs[lo, hi)` holding a document >= `doc`: a gallop from `lo`, then a binary search. */
 function seek(docs: Uint32Array, lo: number, hi: number, doc: number): number {
   if (lo >= hi || (docs[lo] as number) >= doc) return lo;
@@ -141,10 +132,11 @@ function priorFactor(data: IndexData, doc: number): number {
   return Math.max(0, 1 + data.priorWeight * Math.max(-1, Math.min(1, p)));
 }
 
-/** Ids of the `k` best-scoring servers with a score above 0, by a linear scan. */
-function topServers(scores: Float64Array, k: number): number[] {
+/** Ids of the `k` best-scoring servers with a score above 0 among `ids[0, n)` (ascending), by a linear scan. */
+function topServers(scores: Float64Array, ids: Uint32Array, n: number, k: number): number[] {
   const best: number[] = [];
-  for (let s = 0; s < scores.length; s++) {
+  for (let i = 0; i < n; i++) {
+    const s = ids[i] as number;
     const v = scores[s] as number;
     if (v <= 0 || (best.length === k && v <= (scores[best[k - 1] as number] as number))) continue;
     if (best.length === k) best.pop();
@@ -164,8 +156,10 @@ function candidates(
   opts: SearchQueryOptions,
   poolSize: number,
 ): Candidate[] {
-  const { entryScores, touched, serverScores, seen } = data.scratch;
+  const { entryScores, touched, serverScores, seen, touchedServers, serverSeen } = data.scratch;
   let nTouched = 0;
+  // Servers are tracked like entries: a catalog has thousands, a query's words reach a few dozen.
+  let nServers = 0;
   const p = data.entryPostings;
   const sp = data.serverPostings;
   const serverMax = Math.max(SERVER_MAX_MIN, sp.docCount * SERVER_MAX_SHARE);
@@ -175,7 +169,8 @@ function candidates(
   for (let t = 0; t < terms.length; t++) {
     const weight = (terms[t] as QueryTerm).weight;
     const sid = termIds.server[t] as number;
-    if (sid >= 0 && postingCount(sp, sid) <= serverMax) accumulate(sp, sid, weight, serverScores);
+    if (sid >= 0 && postingCount(sp, sid) <= serverMax)
+      nServers = accumulateTouching(sp, sid, weight, serverScores, serverSeen, touchedServers, nServers);
     const id = termIds.entry[t] as number;
     if (id < 0) continue;
     // Frequent terms wait (in query order) until the rarer ones have been counted.
@@ -209,7 +204,10 @@ function candidates(
   for (let i = 0; i < nTouched; i++)
     maxLexical = Math.max(maxLexical, entryScores[touched[i] as number] as number);
   let maxServer = 0;
-  for (let s = 0; s < serverScores.length; s++) maxServer = Math.max(maxServer, serverScores[s] as number);
+  // Ascending, so that servers of equal score rank by id.
+  touchedServers.subarray(0, nServers).sort();
+  for (let i = 0; i < nServers; i++)
+    maxServer = Math.max(maxServer, serverScores[touchedServers[i] as number] as number);
   const scale = maxServer > 0 ? (data.weights.server * (maxLexical || 1)) / maxServer : 0;
   const touch = (d: number) => {
     if (seen[d] === 0) {
@@ -217,7 +215,7 @@ function candidates(
       touched[nTouched++] = d;
     }
   };
-  for (const s of topServers(serverScores, TOP_SERVERS)) {
+  for (const s of topServers(serverScores, touchedServers, nServers, TOP_SERVERS)) {
     const list = data.serverEntries[s];
     if (list) for (let i = 0; i < list.length; i++) touch(list[i] as number);
   }
@@ -249,7 +247,11 @@ function candidates(
     entryScores[d] = 0;
     seen[d] = 0;
   }
-  serverScores.fill(0);
+  for (let i = 0; i < nServers; i++) {
+    const sid = touchedServers[i] as number;
+    serverScores[sid] = 0;
+    serverSeen[sid] = 0;
+  }
   return result;
 }
 
@@ -262,6 +264,23 @@ function topK(data: IndexData, k: number): TopK {
   }
   top.clear();
   return top;
+}
+
+/** Sorts `a[0, n)`: by insertion for a pool of a few dozen documents (no allocation), else in a view. */
+function sortPrefix(a: Uint32Array, n: number): void {
+  if (n > 64) {
+    a.subarray(0, n).sort();
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const v = a[i] as number;
+    let j = i - 1;
+    while (j >= 0 && (a[j] as number) > v) {
+      a[j + 1] = a[j] as number;
+      j--;
+    }
+    a[j + 1] = v;
+  }
 }
 
 /** Posting lists at most this many times the pool's size are walked; longer ones are searched by galloping. */
@@ -278,8 +297,15 @@ function collectMatches(
   pool: Candidate[],
 ): void {
   const { candidateOf } = data.scratch;
-  const byDoc = pool.slice().sort((a, b) => a.doc - b.doc);
-  for (let i = 0; i < pool.length; i++) candidateOf[(pool[i] as Candidate).doc] = i;
+  if (data.scratch.poolDocs.length < pool.length) data.scratch.poolDocs = new Uint32Array(2 * pool.length);
+  // The pool's documents (distinct) in ascending order, sorted in place.
+  const byDoc = data.scratch.poolDocs;
+  for (let i = 0; i < pool.length; i++) {
+    const doc = (pool[i] as Candidate).doc;
+    candidateOf[doc] = i;
+    byDoc[i] = doc;
+  }
+  sortPrefix(byDoc, pool.length);
   const p = data.entryPostings;
   const { docs, weights, fieldMasks } = p;
   const terms = parsed.terms;
@@ -302,8 +328,8 @@ function collectMatches(
       continue;
     }
     let j = start;
-    for (let i = 0; i < byDoc.length && j < end; i++) {
-      const c = byDoc[i] as Candidate;
+    for (let i = 0; i < pool.length && j < end; i++) {
+      const c = pool[candidateOf[byDoc[i] as number] as number] as Candidate;
       j = seek(docs, j, end, c.doc);
       if (j < end && docs[j] === c.doc)
         c.matches.push({
@@ -330,13 +356,18 @@ interface QueryTermIds {
   frequent: Int32Array;
 }
 
+/**
+ * The ids live in scratch reused by every call (search is synchronous): a query's ids are good until the next
+ * call, so `rank` resolves the implied steps' ids before the query's own.
+ */
 function resolveTermIds(data: IndexData, parsed: ParsedQuery): QueryTermIds {
   const n = parsed.terms.length;
-  const ids: QueryTermIds = {
-    entry: new Int32Array(n),
-    server: new Int32Array(n),
-    frequent: new Int32Array(n),
-  };
+  let ids = data.scratch.termIds;
+  if (ids.entry.length < n) {
+    const size = Math.max(n, 2 * ids.entry.length);
+    ids = { entry: new Int32Array(size), server: new Int32Array(size), frequent: new Int32Array(size) };
+    data.scratch.termIds = ids;
+  }
   for (let t = 0; t < n; t++) {
     const term = (parsed.terms[t] as QueryTerm).term;
     ids.entry[t] = data.entryPostings.terms.get(term) ?? -1;
@@ -371,7 +402,8 @@ function finalScores(
   });
   if (steps.size > 0) liftSteps(scored, steps, data.weights.stepRank);
   // Each tier of name match lifts an entry above every entry of lower tiers, whatever their scores.
-  const top = Math.max(0, ...scored.map((h) => h.score));
+  let top = 0;
+  for (const h of scored) top = Math.max(top, h.score);
   for (const h of scored) {
     h.exactBonus = h.candidate.exactTier * (top + 1);
     h.score += h.exactBonus;
@@ -395,17 +427,26 @@ function liftSteps(scored: RankedHit[], steps: ReadonlyMap<number, string>, at: 
 /** The best entry (passing the filters) for each implied step of the query, ranked by the step's words alone. */
 function stepBests(data: IndexData, parsed: ParsedQuery, opts: SearchQueryOptions): Map<number, string> {
   const best = new Map<number, string>();
+  const memo = opts.kind === undefined && opts.server === undefined && opts.category === undefined;
   for (const step of parsed.steps) {
-    const sub: ParsedQuery = {
-      terms: step.terms.map((term) => ({ term, weight: 1, surface: term, expanded: false })),
-      sequence: step.terms,
-      steps: [],
-    };
-    const ids = resolveTermIds(data, sub);
-    const pool = candidates(data, sub, ids, step.text, opts, STEP_POOL);
-    collectMatches(data, sub, ids, pool);
-    const top = finalScores(data, sub, pool, 1)[0];
-    if (top && top.score > 0 && !best.has(top.candidate.doc)) best.set(top.candidate.doc, step.text);
+    let doc = memo ? data.stepBest.get(step.text) : undefined;
+    if (doc === undefined) {
+      const sub: ParsedQuery = {
+        terms: step.terms.map((term) => ({ term, weight: 1, surface: term, expanded: false })),
+        sequence: step.terms,
+        steps: [],
+      };
+      const ids = resolveTermIds(data, sub);
+      const pool = candidates(data, sub, ids, step.text, opts, STEP_POOL);
+      collectMatches(data, sub, ids, pool);
+      const top = finalScores(data, sub, pool, 1)[0];
+      doc = top && top.score > 0 ? top.candidate.doc : -1;
+      if (memo) {
+        if (data.stepBest.size >= 64) data.stepBest.clear();
+        data.stepBest.set(step.text, doc);
+      }
+    }
+    if (doc >= 0 && !best.has(doc)) best.set(doc, step.text);
   }
   return best;
 }
@@ -427,9 +468,9 @@ export function rank(
   );
   const limit = Math.max(1, Math.floor(opts.limit ?? 10));
   if (query.trim() === '') return { parsed, hits: [] };
-  const termIds = resolveTermIds(data, parsed);
   const steps =
     parsed.steps.length > 0 && data.weights.stepRank > 0 ? stepBests(data, parsed, opts) : undefined;
+  const termIds = resolveTermIds(data, parsed);
   const pool = candidates(data, parsed, termIds, query, opts, Math.max(MIN_POOL, limit * 2));
   for (const doc of steps?.keys() ?? [])
     if (!pool.some((c) => c.doc === doc)) pool.push(emptyCandidate(data, doc));

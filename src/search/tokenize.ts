@@ -30,34 +30,37 @@ export function stemWord(word: string): string {
 }
 
 const isUpper = (c: number) => c >= 65 && c <= 90;
+const isDigit = (c: number) => c >= 48 && c <= 57;
 const isLowerOrDigit = (c: number) => (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
 
-/**
- * Splits `getWeatherByCity`, `HTMLToText` and `npmVulnerabilities` into their words. ASCII words take a
- * char-code scan (this runs for every capitalised query word); others take the Unicode-aware regexes.
- */
+/** Splits a camelCase word with letters beyond ASCII into its words (ASCII words take `emitAsciiCamel`). */
 function splitCamel(word: string): string[] {
-  let ascii = true;
-  for (let i = 0; i < word.length && ascii; i++) ascii = word.charCodeAt(i) < 128;
-  if (!ascii) {
-    return word
-      .replace(/([\p{Ll}\p{N}])(\p{Lu})/gu, '$1 $2')
-      .replace(/(\p{Lu})(\p{Lu}\p{Ll})/gu, '$1 $2')
-      .split(' ');
-  }
-  const parts: string[] = [];
+  return word
+    .replace(/([\p{Ll}\p{N}])(\p{Lu})/gu, '$1 $2')
+    .replace(/(\p{Lu})(\p{Lu}\p{Ll})/gu, '$1 $2')
+    .split(' ');
+}
+
+/**
+ * Emits the words of an ASCII camelCase word (`getWeatherByCity`, `HTMLToText`), each lowercased, by a
+ * char-code scan: this runs for every capitalised query word. False when `out` stopped.
+ */
+function emitAsciiCamel(word: string, out: (term: string, surface: string) => boolean): boolean {
+  const lower = word.toLowerCase();
   let start = 0;
   for (let i = 1; i < word.length; i++) {
-    const prev = word.charCodeAt(i - 1);
     const cur = word.charCodeAt(i);
+    if (!isUpper(cur)) continue;
+    const prev = word.charCodeAt(i - 1);
     const next = i + 1 < word.length ? word.charCodeAt(i + 1) : 0;
-    if (isUpper(cur) && (isLowerOrDigit(prev) || (isUpper(prev) && next >= 97 && next <= 122))) {
-      parts.push(word.slice(start, i));
+    if (isLowerOrDigit(prev) || (isUpper(prev) && next >= 97 && next <= 122)) {
+      // A one-letter part is dropped by emitWord anyway: skip cutting and looking it up.
+      if (!(i - start === 1 && !isDigit(lower.charCodeAt(start))) && !emitWord(lower.slice(start, i), out))
+        return false;
       start = i;
     }
   }
-  parts.push(word.slice(start));
-  return parts;
+  return emitWord(start === 0 ? lower : lower.slice(start), out);
 }
 
 /** Character bigrams of a run in an unspaced script; a lone character stands for itself. */
@@ -73,9 +76,12 @@ function bigrams(run: string, out: (term: string, surface: string) => boolean): 
 
 /** True when the text has a character from U+2E80 on, where the unspaced scripts start: a cheap pre-check. */
 export function mayHaveCjk(text: string): boolean {
+  // A long text (a query cut to its head is a sliced string, slow to read by char code) takes the regex scan.
+  if (text.length > 64) return FROM_2E80.test(text);
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) >= 0x2e80) return true;
   return false;
 }
+const FROM_2E80 = /[\u2e80-\uffff]/;
 
 /** Lowercase word -> its index term, or '' for a word that is dropped (too short, or a stop word). */
 const termCache = new Map<string, string>();
@@ -104,17 +110,24 @@ export function eachTerm(text: string, out: (term: string, surface: string) => b
     const start = i;
     // ASCII is scanned here by char code; a word of lowercase ASCII letters and digits (most words) is done.
     let plain = true;
+    let ascii = true;
     for (; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) continue;
       if (c >= 65 && c <= 90) plain = false;
       else if (c < 128) break;
-      else if (WORD_CHAR.test(text[i] as string)) plain = false;
+      else if (WORD_CHAR.test(text[i] as string)) plain = ascii = false;
       else break;
     }
     const word = text.slice(start, i);
     if (plain) {
       if (!emitWord(word, out)) return;
+      continue;
+    }
+    if (ascii) {
+      // ASCII with capitals: split as splitCamel does, and cut each part from the word lowercased once
+      // (ASCII lowercasing keeps positions), so no array of parts and no lowercasing per part.
+      if (!emitAsciiCamel(word, out)) return;
       continue;
     }
     const lower = word.toLowerCase();
