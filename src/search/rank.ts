@@ -269,23 +269,6 @@ function topK(data: IndexData, k: number): TopK {
   return top;
 }
 
-/** Sorts `a[0, n)`: by insertion for a pool of a few dozen documents (no allocation), else in a view. */
-function sortPrefix(a: Uint32Array, n: number): void {
-  if (n > 64) {
-    a.subarray(0, n).sort();
-    return;
-  }
-  for (let i = 1; i < n; i++) {
-    const v = a[i] as number;
-    let j = i - 1;
-    while (j >= 0 && (a[j] as number) > v) {
-      a[j + 1] = a[j] as number;
-      j--;
-    }
-    a[j + 1] = v;
-  }
-}
-
 /** Posting lists at most this many times the pool's size are walked; longer ones are searched by galloping. */
 const WALK_FACTOR = 4;
 
@@ -308,7 +291,7 @@ function collectMatches(
     candidateOf[doc] = i;
     byDoc[i] = doc;
   }
-  sortPrefix(byDoc, pool.length);
+  byDoc.subarray(0, pool.length).sort();
   const p = data.entryPostings;
   const { docs, weights, fieldMasks } = p;
   const terms = parsed.terms;
