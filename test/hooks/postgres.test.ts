@@ -80,11 +80,12 @@ describe('hook on PostgreSQL', () => {
     expect(context).toContain('- github/list_issues (tool mcp__github__list_issues)');
     const suggested = await query<{ ref: string; prompt: string }>(
       url,
-      `SELECT s.ref, e.event AS prompt FROM hook_suggestions s JOIN hook_events e ON e.id = s.event_id ORDER BY s.id`,
+      `SELECT s.ref, e.event AS prompt FROM hook_suggestions s JOIN hook_events e ON e.id = s.event_id ORDER BY s.ref`,
     );
+    // Both tools, each once, tied to the prompt's event (their order is the ranking's business, not this test's).
     expect(suggested).toEqual([
-      { ref: 'github/list_issues', prompt: 'UserPromptSubmit' },
       { ref: 'github/add_labels', prompt: 'UserPromptSubmit' },
+      { ref: 'github/list_issues', prompt: 'UserPromptSubmit' },
     ]);
     expect(rows(data)).toEqual([]);
 
