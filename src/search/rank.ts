@@ -135,16 +135,23 @@ function priorFactor(data: IndexData, doc: number): number {
   return Math.max(0, 1 + data.priorWeight * Math.max(-1, Math.min(1, p)));
 }
 
-/** Ids of the `k` best-scoring servers with a score above 0 among `ids[0, n)` (ascending), by a linear scan. */
+/**
+ * Ids of the `k` best-scoring servers with a score above 0 among `ids[0, n)`, by a linear scan; equal scores
+ * rank by id, so the order the ids come in does not matter.
+ */
 function topServers(scores: Float64Array, ids: Uint32Array, n: number, k: number): number[] {
   const best: number[] = [];
+  const above = (s: number, v: number, other: number) => {
+    const w = scores[other] as number;
+    return v > w || (v === w && s < other);
+  };
   for (let i = 0; i < n; i++) {
     const s = ids[i] as number;
     const v = scores[s] as number;
-    if (v <= 0 || (best.length === k && v <= (scores[best[k - 1] as number] as number))) continue;
+    if (v <= 0 || (best.length === k && !above(s, v, best[k - 1] as number))) continue;
     if (best.length === k) best.pop();
     let at = best.length;
-    while (at > 0 && (scores[best[at - 1] as number] as number) < v) at--;
+    while (at > 0 && above(s, v, best[at - 1] as number)) at--;
     best.splice(at, 0, s);
   }
   return best;
@@ -207,8 +214,6 @@ function candidates(
   for (let i = 0; i < nTouched; i++)
     maxLexical = Math.max(maxLexical, entryScores[touched[i] as number] as number);
   let maxServer = 0;
-  // Ascending, so that servers of equal score rank by id.
-  touchedServers.subarray(0, nServers).sort();
   for (let i = 0; i < nServers; i++)
     maxServer = Math.max(maxServer, serverScores[touchedServers[i] as number] as number);
   const scale = maxServer > 0 ? (data.weights.server * (maxLexical || 1)) / maxServer : 0;
