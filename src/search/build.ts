@@ -83,7 +83,10 @@ export interface IndexData {
   stepBest: Map<string, number>;
   priors: ((id: string) => number | undefined) | undefined;
   priorWeight: number;
-  /** Scratch reused by every search (search is synchronous): no per-query allocation sized by the catalog. */
+  /**
+   * Scratch reused by every search (search is synchronous): no per-query allocation sized by the catalog.
+   * `touched` and `touchedServers` have one slot to spare, which `accumulateTouching` writes.
+   */
   scratch: {
     entryScores: Float64Array;
     touched: Uint32Array;
@@ -92,8 +95,8 @@ export interface IndexData {
     touchedServers: Uint32Array;
     serverSeen: Uint8Array;
     candidateOf: Int32Array;
-    /** Per query term: its entry and server term ids, and the positions of the frequent terms (grown on demand). */
-    termIds: { entry: Int32Array; server: Int32Array; frequent: Int32Array };
+    /** Per query term: its term id, and the positions of the frequent terms (grown on demand). */
+    termIds: { ids: Int32Array; frequent: Int32Array };
     /** The pool's documents, to visit them in document order. */
     poolDocs: Uint32Array;
     /** Top-k heaps by k, reused across searches. */
@@ -109,8 +112,8 @@ function resolveWeights(partial: Partial<RankWeights> | undefined): RankWeights 
  * Made outside `buildIndexData`: a closure there would share its scope, and keep every build-time array
  * (each entry's terms) alive for as long as the index.
  */
-function knownTerm(entries: Postings, servers: Postings): (term: string) => boolean {
-  return (t) => entries.terms.has(t) || servers.terms.has(t);
+function knownTerm(vocabulary: Map<string, number>): (term: string) => boolean {
+  return (t) => vocabulary.has(t);
 }
 
 export function buildIndexData(catalog: Catalog, options: SearchOptions = {}): IndexData {
@@ -130,8 +133,11 @@ export function buildIndexData(catalog: Catalog, options: SearchOptions = {}): I
 
   const entries = catalog.entries;
   const serverOf = new Uint32Array(entries.length);
+  // Entries and servers share term ids: a query term is looked up once for both.
+  const vocabulary = new Map<string, number>();
   const entryTermIds = new PostingsBuilder(
     FIELDS.map((f) => ({ weight: weights.fields[f] ?? 0, b: fieldB(f) })),
+    vocabulary,
   );
   const categories: Category[] = [];
   /** Per server: its tools' names, and their titles and descriptions. */
@@ -148,7 +154,7 @@ export function buildIndexData(catalog: Catalog, options: SearchOptions = {}): I
     text.docs.push(entry.title ?? '', entry.description);
   });
 
-  const serverTermIds = new PostingsBuilder(SERVER_FIELDS);
+  const serverTermIds = new PostingsBuilder(SERVER_FIELDS, vocabulary);
   servers.forEach((s, sid) => {
     const names = toolText[sid]?.names.join(' ') ?? '';
     const docs = toolText[sid]?.docs.join(' ') ?? '';
@@ -180,7 +186,7 @@ export function buildIndexData(catalog: Catalog, options: SearchOptions = {}): I
     serverEntries: serverEntries.map((list) => Uint32Array.from(list)),
     entryPostings,
     serverPostings,
-    known: knownTerm(entryPostings, serverPostings),
+    known: knownTerm(vocabulary),
     names: buildNameMatcher(entries.map((e) => e.name)),
     weights,
     related: options.related,
@@ -191,13 +197,13 @@ export function buildIndexData(catalog: Catalog, options: SearchOptions = {}): I
     priorWeight: options.priorWeight ?? 0,
     scratch: {
       entryScores: new Float64Array(entries.length),
-      touched: new Uint32Array(entries.length),
+      touched: new Uint32Array(entries.length + 1),
       seen: new Uint8Array(entries.length),
       serverScores: new Float64Array(servers.length),
-      touchedServers: new Uint32Array(servers.length),
+      touchedServers: new Uint32Array(servers.length + 1),
       serverSeen: new Uint8Array(servers.length),
       candidateOf: new Int32Array(entries.length).fill(-1),
-      termIds: { entry: new Int32Array(256), server: new Int32Array(256), frequent: new Int32Array(256) },
+      termIds: { ids: new Int32Array(256), frequent: new Int32Array(256) },
       poolDocs: new Uint32Array(64),
       topK: new Map(),
     },

@@ -10,9 +10,11 @@ import { tokenize } from './tokenize.js';
 export interface NameMatcher {
   identifiers: KeyedDocs;
   phrases: KeyedDocs;
-  /** First terms of the phrases: most query positions start none, and are skipped at once. */
-  phraseStarts: Set<string>;
-  maxPhraseTerms: number;
+  /**
+   * First terms of the phrases, each with the most terms of a phrase it starts: most query positions start
+   * none and are skipped at once, and the rest are extended no further than a phrase could reach.
+   */
+  phraseStarts: Map<string, number>;
   /** Bit set of `shape` of every identifier key: most query tokens are ruled out without compacting them. */
   keyShapes: Uint8Array;
 }
@@ -85,13 +87,12 @@ function addDocs(k: KeyedDocs, key: string, out: Set<number>): void {
 }
 
 export function buildNameMatcher(names: string[]): NameMatcher {
-  let maxPhraseTerms = 0;
-  const phraseStarts = new Set<string>();
+  const phraseStarts = new Map<string, number>();
   const phrases = names.map((name) => {
     const terms = tokenize(name);
     if (terms.length < 2) return '';
-    phraseStarts.add(terms[0] as string);
-    maxPhraseTerms = Math.max(maxPhraseTerms, terms.length);
+    const start = terms[0] as string;
+    phraseStarts.set(start, Math.max(phraseStarts.get(start) ?? 0, terms.length));
     return terms.join(' ');
   });
   const keys = names.map(compact);
@@ -100,7 +101,6 @@ export function buildNameMatcher(names: string[]): NameMatcher {
     keyShapes: keyShapes(keys),
     phrases: keyedDocs(phrases),
     phraseStarts,
-    maxPhraseTerms,
   };
 }
 
@@ -139,8 +139,8 @@ export function matchNames(m: NameMatcher, query: string, terms: string[]): Name
   const phrase = new Set<number>();
   for (let i = 0; i + 1 < terms.length; i++) {
     let key = terms[i] as string;
-    if (!m.phraseStarts.has(key)) continue;
-    for (let n = 2; n <= m.maxPhraseTerms && i + n <= terms.length; n++) {
+    const longest = m.phraseStarts.get(key) ?? 0;
+    for (let n = 2; n <= longest && i + n <= terms.length; n++) {
       key = `${key} ${terms[i + n - 1]}`;
       addDocs(m.phrases, key, phrase);
     }

@@ -10,7 +10,7 @@ export interface FieldSpec {
 }
 
 export interface Postings {
-  /** term -> term id */
+  /** term -> term id; may be shared with other postings, and hold terms with no posting here */
   terms: Map<string, number>;
   /** term id -> first posting; `offsets[id + 1]` ends it. */
   offsets: Uint32Array;
@@ -34,7 +34,6 @@ function idf(docCount: number, df: number): number {
  * as an array per document and field took more memory than the finished postings while building.
  */
 export class PostingsBuilder {
-  private readonly terms = new Map<string, number>();
   /**
    * Every document's term ids, field after field. In the JS heap, not in a typed array: the memory allocator
    * keeps freed large buffers, the GC returns pages.
@@ -43,7 +42,14 @@ export class PostingsBuilder {
   /** Per document, the number of terms of each field. */
   private readonly lengths: number[] = [];
 
-  constructor(private readonly fields: FieldSpec[]) {}
+  /**
+   * `terms` may be shared by several builders, so that a term has one id in all their postings; each builds
+   * after every builder has taken its documents.
+   */
+  constructor(
+    private readonly fields: FieldSpec[],
+    private readonly terms = new Map<string, number>(),
+  ) {}
 
   /** Term ids are given in order of first occurrence. */
   add(doc: string[][]): void {

@@ -63,8 +63,10 @@ function isFrequent(p: Postings, term: string, min = FREQUENT_MIN): boolean {
 }
 
 /**
- * Adds `weight` times each posting's weight of `termId` to `scores`, recording in `touched` each document whose
- * score was still 0 and that `seen` does not mark yet. Returns the new count of touched documents.
+ * Adds `weight` times each posting's weight of `termId` to `scores`, recording in `touched` each document that
+ * `seen` does not mark yet (`touched` has room for one more than every document). Returns the new count of
+ * touched documents. Branch-free: whether a document is new is a coin toss the CPU cannot predict, and a
+ * mispredicted branch per posting cost more than the rest of the walk.
  */
 function accumulateTouching(
   p: Postings,
@@ -80,12 +82,10 @@ function accumulateTouching(
   let n = nTouched;
   for (let j = p.offsets[termId] as number; j < end; j++) {
     const d = docs[j] as number;
-    const s = scores[d] as number;
-    if (s === 0 && seen[d] === 0) {
-      seen[d] = 1;
-      touched[n++] = d;
-    }
-    scores[d] = s + weight * (weights[j] as number);
+    touched[n] = d;
+    n += 1 - (seen[d] as number);
+    seen[d] = 1;
+    scores[d] = (scores[d] as number) + weight * (weights[j] as number);
   }
   return n;
 }
@@ -178,11 +178,10 @@ function candidates(
   let nFrequent = 0;
   for (let t = 0; t < terms.length; t++) {
     const weight = (terms[t] as QueryTerm).weight;
-    const sid = termIds.server[t] as number;
-    if (sid >= 0 && postingCount(sp, sid) <= serverMax)
-      nServers = accumulateTouching(sp, sid, weight, serverScores, serverSeen, touchedServers, nServers);
-    const id = termIds.entry[t] as number;
+    const id = termIds.ids[t] as number;
     if (id < 0) continue;
+    if (postingCount(sp, id) <= serverMax)
+      nServers = accumulateTouching(sp, id, weight, serverScores, serverSeen, touchedServers, nServers);
     // Frequent terms wait (in query order) until the rarer ones have been counted.
     if (postingCount(p, id) > frequentMin) termIds.frequent[nFrequent++] = t;
     else nTouched = accumulateTouching(p, id, weight, entryScores, seen, touched, nTouched);
@@ -192,7 +191,7 @@ function candidates(
   const updateOnly = nTouched >= poolSize;
   for (let f = 0; f < nFrequent; f++) {
     const t = termIds.frequent[f] as number;
-    const id = termIds.entry[t] as number;
+    const id = termIds.ids[t] as number;
     const weight = (terms[t] as QueryTerm).weight;
     if (!updateOnly) nTouched = accumulateTouching(p, id, weight, entryScores, seen, touched, nTouched);
     else if (nTouched * BINARY_SEARCH_COST < postingCount(p, id)) {
@@ -202,11 +201,12 @@ function candidates(
         if (j >= 0) entryScores[d] = (entryScores[d] as number) + weight * (p.weights[j] as number);
       }
     } else {
+      // Branch-free too: an entry not seen adds 0.
       const { docs, weights } = p;
       const end = p.offsets[id + 1] as number;
       for (let j = p.offsets[id] as number; j < end; j++) {
         const d = docs[j] as number;
-        if (seen[d] === 1) entryScores[d] = (entryScores[d] as number) + weight * (weights[j] as number);
+        entryScores[d] = (entryScores[d] as number) + (seen[d] as number) * weight * (weights[j] as number);
       }
     }
   }
@@ -236,25 +236,24 @@ function candidates(
   const top = topK(data, poolSize);
   const exact = names.identifier.size + names.phrase.size > 0;
   const serverOf = data.serverOf;
+  // One pass offers each entry and clears its scratch: `collectMatches` recounts the pool's lexical scores.
   for (let i = 0; i < nTouched; i++) {
     const d = touched[i] as number;
+    const lexical = entryScores[d] as number;
+    entryScores[d] = 0;
+    seen[d] = 0;
     if (keep && !keep(d)) continue;
-    const base = (entryScores[d] as number) + scale * (serverScores[serverOf[d] as number] as number);
+    const base = lexical + scale * (serverScores[serverOf[d] as number] as number);
     top.offer(exact ? base + 1e9 * tier(d) : base, d);
   }
   const result = top.best().map((doc) => ({
     doc,
-    lexical: entryScores[doc] as number,
+    lexical: 0,
     server: scale * (serverScores[serverOf[doc] as number] as number),
     exactTier: exact ? tier(doc) : 0,
     priorFactor: priorFactor(data, doc),
     matches: [] as TermMatch[],
   }));
-  for (let i = 0; i < nTouched; i++) {
-    const d = touched[i] as number;
-    entryScores[d] = 0;
-    seen[d] = 0;
-  }
   for (let i = 0; i < nServers; i++) {
     const sid = touchedServers[i] as number;
     serverScores[sid] = 0;
@@ -301,7 +300,7 @@ function collectMatches(
   const { docs, weights, fieldMasks } = p;
   const terms = parsed.terms;
   for (let t = 0; t < terms.length; t++) {
-    const id = termIds.entry[t] as number;
+    const id = termIds.ids[t] as number;
     if (id < 0) continue;
     const weight = (terms[t] as QueryTerm).weight;
     const start = p.offsets[id] as number;
@@ -332,17 +331,16 @@ function collectMatches(
   }
   for (const c of pool) {
     candidateOf[c.doc] = -1;
-    // Exact, now that every term is counted (entries added for their server missed the frequent terms).
+    // Counted here, not carried from `candidates`: there entries added for their server missed frequent terms.
     let lexical = 0;
     for (const m of c.matches) lexical += m.score;
     c.lexical = lexical;
   }
 }
 
-/** Each query term's id in the entry and server postings (-1 when absent), resolved once per query. */
+/** Each query term's id in the entry and server postings, which share ids (-1 when absent), resolved once per query. */
 interface QueryTermIds {
-  entry: Int32Array;
-  server: Int32Array;
+  ids: Int32Array;
   /** Scratch: positions of the frequent terms. */
   frequent: Int32Array;
 }
@@ -354,16 +352,13 @@ interface QueryTermIds {
 function resolveTermIds(data: IndexData, parsed: ParsedQuery): QueryTermIds {
   const n = parsed.terms.length;
   let ids = data.scratch.termIds;
-  if (ids.entry.length < n) {
-    const size = Math.max(n, 2 * ids.entry.length);
-    ids = { entry: new Int32Array(size), server: new Int32Array(size), frequent: new Int32Array(size) };
+  if (ids.ids.length < n) {
+    const size = Math.max(n, 2 * ids.ids.length);
+    ids = { ids: new Int32Array(size), frequent: new Int32Array(size) };
     data.scratch.termIds = ids;
   }
-  for (let t = 0; t < n; t++) {
-    const term = (parsed.terms[t] as QueryTerm).term;
-    ids.entry[t] = data.entryPostings.terms.get(term) ?? -1;
-    ids.server[t] = data.serverPostings.terms.get(term) ?? -1;
-  }
+  const vocabulary = data.entryPostings.terms;
+  for (let t = 0; t < n; t++) ids.ids[t] = vocabulary.get((parsed.terms[t] as QueryTerm).term) ?? -1;
   return ids;
 }
 
