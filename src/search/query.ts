@@ -65,32 +65,35 @@ function expansionsOf(ctx: QueryContext, term: string): ReadonlyArray<readonly [
 
 export function parseQuery(query: string, ctx: QueryContext): ParsedQuery {
   const { weights, known } = ctx;
-  const direct = new Map<string, string>();
+  const terms = new Map<string, QueryTerm>();
+  const direct: QueryTerm[] = [];
   const sequence: string[] = [];
   eachTerm(query, (term, surface) => {
     if (sequence.length < MAX_SEQUENCE) sequence.push(term);
-    if (direct.size < MAX_QUERY_TERMS && !direct.has(term)) direct.set(term, surface);
-    return direct.size < MAX_QUERY_TERMS || sequence.length < MAX_SEQUENCE;
+    if (direct.length < MAX_QUERY_TERMS && !terms.has(term)) {
+      const q = { term, weight: ACTION_LEXICON.has(term) ? weights.action : 1, surface, expanded: false };
+      terms.set(term, q);
+      direct.push(q);
+    }
+    return direct.length < MAX_QUERY_TERMS || sequence.length < MAX_SEQUENCE;
   });
 
-  const terms = new Map<string, QueryTerm>();
-  direct.forEach((surface, term) => {
-    const weight = ACTION_LEXICON.has(term) ? weights.action : 1;
-    terms.set(term, { term, weight, surface, expanded: false });
-  });
-  const offer = (term: string, weight: number, surface: string) => {
-    if (weight <= 0 || !known(term)) return;
+  /** Adds an expansion the index holds, with a weight above 0. */
+  const add = (term: string, weight: number, surface: string) => {
     const cur = terms.get(term);
     if (!cur) terms.set(term, { term, weight, surface, expanded: true });
     else if (cur.expanded && cur.weight < weight) cur.weight = weight;
   };
-  direct.forEach((surface, term) => {
-    const list = expansionsOf(ctx, term);
+  const offer = (term: string, weight: number, surface: string) => {
+    if (weight > 0 && known(term)) add(term, weight, surface);
+  };
+  for (const q of direct) {
+    const list = expansionsOf(ctx, q.term);
     for (let i = 0; i < list.length; i++) {
       const e = list[i] as readonly [string, number];
-      offer(e[0], e[1], surface);
+      add(e[0], e[1], q.surface);
     }
-  });
+  }
   translate(query.slice(0, 10_000), ctx.glossary, (term, word) => {
     offer(term, weights.translation, word);
     return terms.size < 2 * MAX_QUERY_TERMS;
