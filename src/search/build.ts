@@ -9,7 +9,7 @@ import { type Category, CategorySchema, categorize } from './category.js';
 import { entryTerms, FIELDS, fieldB } from './fields.js';
 import { type Glossary, translatedTerms } from './glossary.js';
 import { buildNameMatcher, type NameMatcher } from './names.js';
-import { type FieldSpec, type Postings, PostingsBuilder } from './postings.js';
+import { type FieldSpec, type Postings, PostingsBuilder, postingCount } from './postings.js';
 import type { RelatedTerms } from './related.js';
 import { tokenize } from './tokenize.js';
 import type { TopK } from './topk.js';
@@ -71,6 +71,8 @@ export interface IndexData {
   weights: RankWeights;
   /** Whether a term occurs in any entry or server. */
   known: (term: string) => boolean;
+  /** Whether a term may join a query as an expansion (see `expandableTerm`). */
+  expandable: (term: string) => boolean;
   related: RelatedTerms | undefined;
   glossary: Glossary | undefined;
   /** Memo of each query word's expansions that this index can match, with their weights (see query.ts). */
@@ -114,6 +116,22 @@ function resolveWeights(partial: Partial<RankWeights> | undefined): RankWeights 
  */
 function knownTerm(vocabulary: Map<string, number>): (term: string) => boolean {
   return (t) => vocabulary.has(t);
+}
+
+/** Expansions in more entries than this, and than this share of them, are dropped (only large catalogs have such terms). */
+const EXPANSION_MAX = 500;
+const EXPANSION_MAX_SHARE = 0.05;
+
+/**
+ * An expansion is a guess: one the index does not hold matches nothing, and one that matches a large part of a
+ * large catalog adds little but costs a long posting walk. Outside `buildIndexData` for the reason `knownTerm` is.
+ */
+function expandableTerm(vocabulary: Map<string, number>, entries: Postings): (term: string) => boolean {
+  const max = Math.max(EXPANSION_MAX, entries.docCount * EXPANSION_MAX_SHARE);
+  return (t) => {
+    const id = vocabulary.get(t);
+    return id !== undefined && postingCount(entries, id) <= max;
+  };
 }
 
 export function buildIndexData(catalog: Catalog, options: SearchOptions = {}): IndexData {
@@ -187,6 +205,7 @@ export function buildIndexData(catalog: Catalog, options: SearchOptions = {}): I
     entryPostings,
     serverPostings,
     known: knownTerm(vocabulary),
+    expandable: expandableTerm(vocabulary, entryPostings),
     names: buildNameMatcher(entries.map((e) => e.name)),
     weights,
     related: options.related,

@@ -34,13 +34,15 @@ const MAX_SEQUENCE = 512;
  * Turns a query into weighted terms: its first MAX_QUERY_TERMS distinct terms, then their expansions from the
  * action lexicon and related terms, then words implied by URLs, paths and file names. An expansion keeps the
  * highest weight offered for it and never displaces a word the user wrote. `known` says whether the index
- * holds a term, so expansions that could match nothing are dropped at once.
+ * holds a term; `expandable` whether it may come in as an expansion: expansions that could match nothing, or
+ * too much, are dropped at once.
  */
 export interface QueryContext {
   weights: RankWeights;
   related: RelatedTerms | undefined;
   glossary: Glossary | undefined;
   known: (term: string) => boolean;
+  expandable: (term: string) => boolean;
   expansions: Map<string, Array<readonly [string, number]>>;
 }
 
@@ -53,7 +55,7 @@ function expansionsOf(ctx: QueryContext, term: string): ReadonlyArray<readonly [
   if (list) return list;
   const best = new Map<string, number>();
   const offer = (t: string, w: number) => {
-    if (w > 0 && ctx.known(t) && w > (best.get(t) ?? 0)) best.set(t, w);
+    if (w > 0 && ctx.expandable(t) && w > (best.get(t) ?? 0)) best.set(t, w);
   };
   for (const other of ACTION_LEXICON.get(term) ?? []) offer(other, ctx.weights.lexicon);
   for (const [other, sim] of ctx.related?.get(term) ?? []) offer(other, sim * ctx.weights.related);
@@ -64,7 +66,7 @@ function expansionsOf(ctx: QueryContext, term: string): ReadonlyArray<readonly [
 }
 
 export function parseQuery(query: string, ctx: QueryContext): ParsedQuery {
-  const { weights, known } = ctx;
+  const { weights, known, expandable } = ctx;
   const terms = new Map<string, QueryTerm>();
   const direct: QueryTerm[] = [];
   const sequence: string[] = [];
@@ -78,14 +80,14 @@ export function parseQuery(query: string, ctx: QueryContext): ParsedQuery {
     return direct.length < MAX_QUERY_TERMS || sequence.length < MAX_SEQUENCE;
   });
 
-  /** Adds an expansion the index holds, with a weight above 0. */
+  /** Adds an expandable term with a weight above 0. */
   const add = (term: string, weight: number, surface: string) => {
     const cur = terms.get(term);
     if (!cur) terms.set(term, { term, weight, surface, expanded: true });
     else if (cur.expanded && cur.weight < weight) cur.weight = weight;
   };
   const offer = (term: string, weight: number, surface: string) => {
-    if (weight > 0 && known(term)) add(term, weight, surface);
+    if (weight > 0 && expandable(term)) add(term, weight, surface);
   };
   for (const q of direct) {
     const list = expansionsOf(ctx, q.term);

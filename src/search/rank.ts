@@ -45,8 +45,6 @@ const MIN_POOL = 30;
 /** A term in more than this share (and count) of entries is frequent: see `candidates`. */
 const FREQUENT_SHARE = 0.05;
 const FREQUENT_MIN = 100;
-/** Expansions are dropped when frequent in this many entries or more (only large catalogs have such terms). */
-const EXPANSION_MIN = 500;
 /** A term in more than this share (and count) of servers does not tell servers apart, and is skipped there. */
 const SERVER_MAX_SHARE = 0.2;
 const SERVER_MAX_MIN = 10;
@@ -56,11 +54,6 @@ const BINARY_SEARCH_COST = 12;
 const TOP_SERVERS = 3;
 /** Entries ranked for an implied step before its best is chosen. */
 const STEP_POOL = 5;
-
-function isFrequent(p: Postings, term: string, min = FREQUENT_MIN): boolean {
-  const id = p.terms.get(term);
-  return id !== undefined && postingCount(p, id) > Math.max(min, p.docCount * FREQUENT_SHARE);
-}
 
 /**
  * Adds `weight` times each posting's weight of `termId` to `scores`, recording in `touched` each document that
@@ -447,11 +440,6 @@ export function rank(
   opts: SearchQueryOptions,
 ): { parsed: ParsedQuery; hits: RankedHit[] } {
   const parsed = parseQuery(query, data);
-  // An expansion is a guess; one that matches a large part of a large catalog adds little but costs a long
-  // posting walk, so it is dropped.
-  parsed.terms = parsed.terms.filter(
-    (q) => !q.expanded || !isFrequent(data.entryPostings, q.term, EXPANSION_MIN),
-  );
   const limit = Math.max(1, Math.floor(opts.limit ?? 10));
   if (query.trim() === '') return { parsed, hits: [] };
   const steps =
