@@ -29,6 +29,8 @@ function lastIndex(re: RegExp, text: string): number {
 /** What the task does with each path it names, by the nearest verb before it; a path without a file name is a folder. */
 function pathSteps(query: string): string[] {
   const steps: string[] = [];
+  // Most tasks name no path: two plain searches spare them the path pattern's scan.
+  if (!query.includes('/') && !query.includes('\\')) return steps;
   for (const m of query.matchAll(PATH)) {
     const end = m.index + m[0].length;
     if (!FILE_NAME.test(m[0]) || FOLDER_AFTER.test(query.slice(end, end + 20))) {
