@@ -9,8 +9,9 @@ import type { SearchHit, SearchIndex, SearchOptions, SearchQueryOptions } from '
  *
  * `search(query)` ranks entries by BM25F over their fields (name, server, title, description, parameter
  * names and docs, annotations, URI), plus how well the entry's server fits the whole task, expansions from an
- * action lexicon and optional related terms, a tool name written in the query (ranked first), a
- * diversification that spreads the top over the task's different terms, and an optional usage prior.
+ * action lexicon and optional related terms, a bonus for matching several of the task's words, the best
+ * tool for each step the task implies (lifted into the first page), a tool name written in the query (ranked
+ * first), and an optional usage prior.
  * An empty or blank query returns []. Only the first MAX_QUERY_TERMS (64) distinct terms of a query are
  * used, so a huge query costs about as much as a long one.
  */
