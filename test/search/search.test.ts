@@ -101,6 +101,13 @@ describe('search', () => {
     expect(load?.explain?.signals.server_fit).toBeGreaterThan(0);
   });
 
+  it("judges a server's fit by the task's own words, not by their expansions", () => {
+    // 'retrieve' is in no text here; its expansions ('read', 'load', 'open') are, in the servers' text too.
+    const hits = index.search('retrieve', { explain: true });
+    expect(ids(hits)).toContain('files/read_file');
+    for (const h of hits) expect(h.explain?.signals.server_fit).toBe(0);
+  });
+
   it('filters by kind, server and category', () => {
     expect(ids(index.search('changelog release notes', { kind: 'resource' }))).toEqual([
       'files/resource:file:///project/CHANGELOG.md',
