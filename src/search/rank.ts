@@ -269,8 +269,12 @@ function topK(data: IndexData, k: number): TopK {
   return top;
 }
 
-/** Posting lists at most this many times the pool's size are walked; longer ones are searched by galloping. */
-const WALK_FACTOR = 4;
+/**
+ * Posting lists at most this many times the pool's size are walked; longer ones are searched by galloping. A
+ * walk's step is a lookup the CPU predicts, a gallop's a branch it does not: 16 to 32 measured alike, and 4
+ * about 4 % slower overall.
+ */
+const WALK_FACTOR = 16;
 
 /**
  * Per-term matches of each candidate: a second pass over the query's posting lists, reading candidates only.
