@@ -118,7 +118,7 @@ function knownTerm(vocabulary: Map<string, number>): (term: string) => boolean {
   return (t) => vocabulary.has(t);
 }
 
-/** Expansions in more entries than this, and than this share of them, are dropped (only large catalogs have such terms). */
+/** Expansions in more entries than this, and than this share of them, are dropped (only large catalogs have such). */
 const EXPANSION_MAX = 500;
 const EXPANSION_MAX_SHARE = 0.05;
 

@@ -338,7 +338,7 @@ function collectMatches(
   }
 }
 
-/** Each query term's id in the entry and server postings, which share ids (-1 when absent), resolved once per query. */
+/** Each query term's id, shared by the entry and server postings (-1 when absent), resolved once per query. */
 interface QueryTermIds {
   ids: Int32Array;
   /** Scratch: positions of the frequent terms. */
