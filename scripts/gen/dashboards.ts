@@ -313,8 +313,17 @@ export function searchAndCache(): object {
   return finish(d);
 }
 
+/**
+ * Learning totals are a database's, and every instance on a shared PostgreSQL reports them: one value per
+ * database (`store`; the largest, as an instance's reading can lag), then the databases added up.
+ */
+const perStore = (by: string[], expr: string) =>
+  `sum${by.length > 0 ? ` by (${by.join(', ')})` : ''} (max by (${[...by, 'store'].join(', ')}) (${expr}))`;
+
 export function learning(): object {
   const suggestions = 'mcp_discovery_suggestions_total';
+  // Accepted and open, per instance, before one value is taken per database.
+  const allSuggestions = perStore([], `sum by (store, instance, job) (${s(suggestions)})`);
   const d = base(
     'mcp-discovery-learning',
     'mcp-discovery / Learning',
@@ -323,7 +332,10 @@ export function learning(): object {
     .withRow(new RowBuilder('Hook events'))
     .withPanel(
       timeseries('Hook events by event', 'short', 12, 8).withTarget(
-        promQuery(`sum by (event) (increase(${s('mcp_discovery_hook_events_total')}[${RATE}]))`, '{{event}}'),
+        promQuery(
+          perStore(['event'], `increase(${s('mcp_discovery_hook_events_total')}[${RATE}])`),
+          '{{event}}',
+        ),
       ),
     )
     .withPanel(
@@ -339,7 +351,7 @@ export function learning(): object {
         .reduceOptions(LAST)
         .withTarget(
           promQuery(
-            `sum(${s(suggestions, 'result="accepted"')}) / sum(${s(suggestions)}) and sum(${s(suggestions)}) > 0`,
+            `${perStore([], s(suggestions, 'result="accepted"'))} / ${allSuggestions} and ${allSuggestions} > 0`,
           ),
         ),
     )
@@ -351,7 +363,7 @@ export function learning(): object {
         .span(6)
         .datasource(PROMETHEUS)
         .reduceOptions(LAST)
-        .withTarget(promQuery(`sum by (result) (${s(suggestions)})`, '{{result}}')),
+        .withTarget(promQuery(perStore(['result'], s(suggestions)), '{{result}}')),
     )
     .withRow(new RowBuilder('Tools'))
     .withPanel(
@@ -363,14 +375,14 @@ export function learning(): object {
         .datasource(PROMETHEUS)
         .withTarget(
           promQuery(
-            `topk(10, sum by (tool) (increase(${s('mcp_discovery_tool_uses_total')}[$__range])))`,
+            `topk(10, ${perStore(['tool'], `increase(${s('mcp_discovery_tool_uses_total')}[$__range])`)})`,
             '{{tool}}',
           ).instant(),
         ),
     )
     .withPanel(
       timeseries('Tool uses', 'short', 12, 9).withTarget(
-        promQuery(`sum by (tool) (increase(${s('mcp_discovery_tool_uses_total')}[${RATE}]))`, '{{tool}}'),
+        promQuery(perStore(['tool'], `increase(${s('mcp_discovery_tool_uses_total')}[${RATE}])`), '{{tool}}'),
       ),
     );
   return finish(d);

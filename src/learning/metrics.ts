@@ -9,7 +9,7 @@ import {
   METRIC_TOOL_USES,
 } from '../telemetry/index.js';
 import { acceptance } from './acceptance.js';
-import { withLearningSource } from './source.js';
+import { learningSourceId, withLearningSource } from './source.js';
 
 /** Tools with their own series; the label stays bounded however many tools a catalog holds. */
 const TOP_TOOLS = 20;
@@ -26,9 +26,14 @@ function topTools(rows: readonly { tool: string; n: number }[]): Map<string, num
  * Hook events and suggestion acceptance as metrics. The `hook` process stays free of the OTel SDK (it must start
  * fast), so a long-running process reads the totals from the database whenever metrics are collected; Prometheus
  * derives rates and the acceptance ratio (`accepted / suggested`) from the two counters.
+ *
+ * The totals are the database's: on PostgreSQL every instance reports the same ones. Each series carries the
+ * database's id (`learningSourceId`), so that dashboards take one value per database (the largest: an instance's
+ * last reading can lag) and add up databases, never instances.
  */
 export function observeLearning(settings: ResolvedSettings): { stop(): void } {
   const meter = metrics.getMeter('mcp-discovery');
+  const store = { [METRIC_ATTR.store]: learningSourceId(settings) };
   const events = meter.createObservableCounter(METRIC_HOOK_EVENTS, {
     description: 'Claude Code hook events recorded, by event',
   });
@@ -51,11 +56,11 @@ export function observeLearning(settings: ResolvedSettings): { stop(): void } {
         const key = KNOWN_EVENTS.has(event) ? event : 'other';
         byEvent.set(key, (byEvent.get(key) ?? 0) + n);
       }
-      for (const [event, n] of byEvent) result.observe(events, n, { [METRIC_ATTR.event]: event });
+      for (const [event, n] of byEvent) result.observe(events, n, { ...store, [METRIC_ATTR.event]: event });
       for (const [tool, n] of topTools(counts.byTool))
-        result.observe(toolUses, n, { [METRIC_ATTR.tool]: tool });
-      result.observe(suggestions, accepted, { [METRIC_ATTR.result]: 'accepted' });
-      result.observe(suggestions, suggested - accepted, { [METRIC_ATTR.result]: 'open' });
+        result.observe(toolUses, n, { ...store, [METRIC_ATTR.tool]: tool });
+      result.observe(suggestions, accepted, { ...store, [METRIC_ATTR.result]: 'accepted' });
+      result.observe(suggestions, suggested - accepted, { ...store, [METRIC_ATTR.result]: 'open' });
     } catch (error) {
       log.debug({ err: error }, 'learning metrics: could not read the database');
     }

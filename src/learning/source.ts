@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
+import { resolve } from 'node:path';
 import { dbFile } from '../store/index.js';
 import type { Suggestion } from './acceptance.js';
 import type { LearningEvent } from './events.js';
@@ -70,4 +73,27 @@ export async function withLearningSource<T>(
   } finally {
     await source.close();
   }
+}
+
+/** Where a PostgreSQL URL points, without its user and password; the whole text when it is not a URL. */
+function postgresWhere(url: string | undefined): string {
+  try {
+    const u = new URL(url ?? '');
+    return `${u.hostname}:${u.port || '5432'}${u.pathname}`;
+  } catch {
+    return url ?? '';
+  }
+}
+
+/**
+ * Names the database the learning reads, for a metric label: every instance that reads one database reads the same
+ * totals, and dashboards count them once per database (`backend-` and a hash of the machine and file for SQLite, of
+ * the host, port and database for PostgreSQL, so no address, path or secret reaches the metrics).
+ */
+export function learningSourceId(settings: SourceSettings): string {
+  const where =
+    settings.store.backend === 'postgres'
+      ? postgresWhere(settings.store.postgresUrl)
+      : `${hostname()}:${resolve(dbFile(settings.dataDir))}`;
+  return `${settings.store.backend}-${createHash('sha256').update(where).digest('hex').slice(0, 12)}`;
 }

@@ -72,6 +72,8 @@ export const METRIC_ATTR = {
   event: 'event',
   tool: 'tool',
   change: 'change',
+  /** The database learning metrics were read from (see `learningSourceId`). */
+  store: 'store',
 } as const;
 
 export type OperationKind = 'request' | 'background';

@@ -11,6 +11,7 @@ import { insertEvents, openHookDb } from '../../src/hooks/record.js';
 import { usageSections } from '../../src/learning/analytics.js';
 import { loadLearned, loadUsagePriors } from '../../src/learning/load.js';
 import { observeLearning } from '../../src/learning/metrics.js';
+import { learningSourceId } from '../../src/learning/source.js';
 import { reviewPatterns } from '../../src/learning/review.js';
 import { insertSuggestions } from '../../src/learning/store.js';
 import { Hub } from '../../src/server/hub.js';
@@ -92,7 +93,9 @@ describe('learning from PostgreSQL', () => {
 
   it('exports the same learning metrics as from SQLite', async () => {
     const { sqlite, postgres } = await recordedInBoth();
+    // Each database's series carry its id: compared here without it.
     const observe = async (settings: ResolvedSettings) => {
+      const store = learningSourceId(settings);
       const observer = observeLearning(settings);
       try {
         const out: Record<string, unknown> = {};
@@ -102,7 +105,9 @@ describe('learning from PostgreSQL', () => {
           'mcp_discovery.tool.uses',
         ])
           out[name] = Object.fromEntries(
-            (await otel.points(name)).map((p) => [JSON.stringify(p.attributes), p.value]),
+            (await otel.points(name))
+              .filter((p) => p.attributes.store === store)
+              .map(({ attributes: { store: _, ...rest }, value }) => [JSON.stringify(rest), value]),
           );
         return out;
       } finally {
