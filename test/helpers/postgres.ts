@@ -9,11 +9,11 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { freePort } from './servers.js';
 
 /**
  * A throwaway PostgreSQL cluster for tests: Debian's binaries, a temp directory, a free port on 127.0.0.1,
@@ -56,17 +56,6 @@ function runAs(): { uid: number; gid: number } | undefined {
   if (uid === undefined || gid === undefined)
     throw new Error(`running as root and there is no \`postgres\` user to run initdb as: ${INSTALL_HINT}`);
   return { uid: Number(uid), gid: Number(gid) };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
-    });
-  });
 }
 
 export interface PostgresCluster {

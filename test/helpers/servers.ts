@@ -53,6 +53,7 @@ export function tempHomeWithConfig(
   return { home, config };
 }
 
+/** A port free a moment ago (nothing listens on it until someone takes it). */
 export async function freePort(): Promise<number> {
   return new Promise((res, rej) => {
     const srv = createServer();

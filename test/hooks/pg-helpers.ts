@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePort } from '../helpers/servers.js';
 import { hookFixture } from './helpers.js';
 
 /** What sends the hook (and any CLI command) to the shared PostgreSQL database, as on every machine. */
@@ -40,16 +40,7 @@ export function inSession(fixture: string, sessionId: string): string {
 }
 
 /** A port nothing listens on: a PostgreSQL that is down. */
-export function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject()));
-    });
-  });
-}
+export const closedPort = freePort;
 
 /** The same URL pointing elsewhere: another port, or another password. */
 export function withUrl(url: string, change: { port?: number; password?: string }): string {
