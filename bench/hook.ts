@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { createDatabase, startPostgres } from '../test/helpers/postgres.js';
+import { createDatabase, pgEnv, startPostgres } from '../test/helpers/postgres.js';
 import { ROOT } from '../test/helpers/servers.js';
 import { type BenchResult, printTable } from './report.js';
 
@@ -73,7 +73,7 @@ async function benchPostgres(inputs: string[]) {
   const data = mkdtempSync(join(tmpdir(), 'mcp-discovery-hook-bench-pg-'));
   try {
     const url = await createDatabase(cluster.info);
-    const env = { MCP_DISCOVERY_STORE: 'postgres', MCP_DISCOVERY_POSTGRES_URL: url };
+    const env = pgEnv(url);
     const args = [CLI, 'hook', '--data-dir', data];
     await timed(5, args, inputs, env); // the first creates the learning tables
     const hook = await timed(RUNS, args, inputs, env);

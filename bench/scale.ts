@@ -9,7 +9,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import pg from 'pg';
 import { importCatalogFile } from '../src/import-catalog.js';
 import { loadSettings } from '../src/settings/index.js';
-import { createDatabase, startPostgres } from '../test/helpers/postgres.js';
+import { createDatabase, pgEnv, startPostgres } from '../test/helpers/postgres.js';
 import { type BenchResult, printTable } from './report.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -119,8 +119,7 @@ export async function benchScale(): Promise<BenchResult> {
     HOME: home,
     OTEL_TRACES_EXPORTER: 'none',
     OTEL_METRICS_EXPORTER: 'none',
-    MCP_DISCOVERY_STORE: 'postgres',
-    MCP_DISCOVERY_POSTGRES_URL: url,
+    ...pgEnv(url),
   };
   const start = async (name: string, refresh: number, config?: string): Promise<Instance> => {
     const settings = join(home, `${name}.json`);

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { announce } from '../../src/cluster/announce.js';
 import { openStore } from '../../src/store/index.js';
 import { runCli } from '../cli/cli.js';
-import { createDatabase, dropDatabase } from '../helpers/postgres.js';
+import { createDatabase, dropDatabase, pgEnv } from '../helpers/postgres.js';
 import { type RunningServe, startServe, until } from '../helpers/serve.js';
 import { EVERYTHING, leftoverProcesses, newMarker } from '../helpers/servers.js';
 import { usePostgres } from '../store/helpers.js';
@@ -37,8 +37,7 @@ const env = () => ({
   HOME: home,
   OTEL_TRACES_EXPORTER: 'none',
   OTEL_METRICS_EXPORTER: 'none',
-  MCP_DISCOVERY_STORE: 'postgres',
-  MCP_DISCOVERY_POSTGRES_URL: url,
+  ...pgEnv(url),
 });
 
 /** Each instance's own settings file; `extra` is merged in (a change announced to the instances later). */

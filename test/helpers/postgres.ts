@@ -19,6 +19,9 @@ import { freePort } from './servers.js';
  * A throwaway PostgreSQL cluster for tests: Debian's binaries, a temp directory, a free port on 127.0.0.1,
  * password authentication over TCP (so tests see the same auth failures production does), no durability.
  */
+/** What sends the hook, a CLI command or a server instance to a shared PostgreSQL database, as on every machine. */
+export const pgEnv = (url: string) => ({ MCP_DISCOVERY_STORE: 'postgres', MCP_DISCOVERY_POSTGRES_URL: url });
+
 export interface PostgresInfo {
   host: string;
   port: number;

@@ -4,9 +4,6 @@ import pg from 'pg';
 import { freePort } from '../helpers/servers.js';
 import { hookFixture } from './helpers.js';
 
-/** What sends the hook (and any CLI command) to the shared PostgreSQL database, as on every machine. */
-export const pgEnv = (url: string) => ({ MCP_DISCOVERY_STORE: 'postgres', MCP_DISCOVERY_POSTGRES_URL: url });
-
 export async function query<R extends pg.QueryResultRow>(
   url: string,
   text: string,

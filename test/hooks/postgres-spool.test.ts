@@ -7,10 +7,10 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 import pg from 'pg';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createDatabase } from '../helpers/postgres.js';
+import { createDatabase, pgEnv } from '../helpers/postgres.js';
 import { usePostgres } from '../store/helpers.js';
 import { hookFixture, logLines, runHook, tempDirs } from './helpers.js';
-import { closedPort, pgEnv, pgEvents, query, spoolLines, withUrl } from './pg-helpers.js';
+import { closedPort, pgEvents, query, spoolLines, withUrl } from './pg-helpers.js';
 
 const cluster = usePostgres();
 const dir = tempDirs('mcp-discovery-hooks-pg-');

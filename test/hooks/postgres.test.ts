@@ -7,10 +7,10 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../cli/cli.js';
-import { createDatabase } from '../helpers/postgres.js';
+import { createDatabase, pgEnv } from '../helpers/postgres.js';
 import { usePostgres } from '../store/helpers.js';
 import { hookFixture, logLines, rows, runHook, tempDirs } from './helpers.js';
-import { inSession, pgEnv, pgEvents, pooled, query, spoolLines } from './pg-helpers.js';
+import { inSession, pgEvents, pooled, query, spoolLines } from './pg-helpers.js';
 
 const cluster = usePostgres();
 const dir = tempDirs('mcp-discovery-hooks-pg-');

@@ -18,11 +18,11 @@ import { Hub } from '../../src/server/hub.js';
 import type { ResolvedSettings } from '../../src/settings/index.js';
 import { openStore } from '../../src/store/index.js';
 import { migratePg } from '../../src/store/postgres/migrations.js';
-import { createDatabase } from '../helpers/postgres.js';
+import { createDatabase, pgEnv } from '../helpers/postgres.js';
 import { testSettings } from '../helpers/settings.js';
 import { installTestTelemetry, type TestTelemetry } from '../helpers/telemetry.js';
 import { runHook, tempDirs } from '../hooks/helpers.js';
-import { inSession, pgEnv } from '../hooks/pg-helpers.js';
+import { inSession } from '../hooks/pg-helpers.js';
 import { usePostgres } from '../store/helpers.js';
 import { NOW_MS, recordedSessions } from './recorded.js';
 
